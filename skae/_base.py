@@ -1,0 +1,402 @@
+"""The base estimator every skae autoencoder shares.
+
+``BaseAutoencoder`` owns the parameters, validates input, scales features,
+builds the torch module and the skorch net, trains it reproducibly and
+offers encoding, decoding and per-row reconstruction error to subclasses.
+Subclasses add public methods; variants override the ``_build_*`` hooks.
+"""
+
+import copy
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted
+
+from ._modules import ACTIVATIONS, Autoencoder
+from ._net import AutoencoderNet, BestWeights, EpochProgressBar, IndexSplit
+from ._net import ReconstructionLoss, RowsDataset
+from ._validation import check_X
+
+#: Rows per forward pass at inference time.
+INFERENCE_BATCH_SIZE = 8192
+#: Inference batches are padded to at least this many rows: on CPU, tiny
+#: matrix products take other kernels whose float32 rounding differs, and a
+#: row's output must not depend on how many rows came with it.
+MIN_INFERENCE_ROWS = 64
+#: With ``max_epochs="auto"``, train for about this many optimizer steps.
+AUTO_STEPS = 3000
+AUTO_MIN_EPOCHS, AUTO_MAX_EPOCHS = 10, 1000
+#: With ``max_epochs="auto"``, early stopping waits at least this many
+#: optimizer steps, however few steps an epoch has.
+AUTO_MIN_PATIENCE_STEPS = 300
+#: Early stopping validates on at least this many rows (at most n / 4).
+MIN_VALID_ROWS = 50
+
+
+def resolve_device(device):
+    """Map ``"auto"`` to ``"cuda"`` when a GPU is present, else ``"cpu"``."""
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
+def fit_scaler(X, scaling):
+    """Return ``(center, scale)`` of shape ``(n_features,)`` in float64.
+
+    ``scale`` is floored at 1% of the root-mean-square scale so that nearly
+    constant columns are not blown up into huge inputs; the loss is measured
+    in the data's own units whatever the scale, so the floor only affects
+    how the network sees its input.
+    """
+    n_features = X.shape[1]
+    if scaling is None:
+        return np.zeros(n_features), np.ones(n_features)
+    if scaling == "minmax":
+        center = np.min(X, axis=0).astype(np.float64)
+        spread = np.max(X, axis=0).astype(np.float64) - center
+    else:
+        center = np.mean(X, axis=0, dtype=np.float64)
+        spread = np.std(X, axis=0, dtype=np.float64)
+    rms = np.sqrt(np.mean(spread**2))
+    floor = 1e-2 * rms if rms > 0 else 1.0
+    return center, np.maximum(spread, floor)
+
+
+def pca_init(X_scaled, weight, n_components):
+    """Linear encoder and decoder that reproduce PCA of weighted, scaled data.
+
+    Returns ``(enc_w, enc_b, dec_w, dec_b)``: ``z = enc_w @ x + enc_b`` are the
+    whitened principal scores and ``dec_w @ z + dec_b`` the PCA reconstruction
+    in the scaled space. ``weight`` are the per-feature loss weights, so the
+    principal axes are those of the loss the network minimises.
+    """
+    X = np.asarray(X_scaled, dtype=np.float64)
+    center = X.mean(axis=0)
+    root_w = np.sqrt(weight)
+    U = (X - center) * root_w
+    cov = U.T @ U / len(U)
+    eigvals, eigvecs = np.linalg.eigh(cov)
+    order = np.argsort(eigvals)[::-1][:n_components]
+    V, lam = eigvecs[:, order], eigvals[order]
+    lam = np.maximum(lam, max(lam[0], 1e-12) * 1e-6)
+    # Fix each axis's sign, as PCA does, so the result does not depend on
+    # LAPACK's choice.
+    V *= np.sign(V[np.argmax(np.abs(V), axis=0), np.arange(V.shape[1])])
+    enc_w = (V / np.sqrt(lam)).T * root_w
+    enc_b = -enc_w @ center
+    dec_w = (V * np.sqrt(lam)) / root_w[:, None]
+    return enc_w, enc_b, dec_w, center
+
+
+class BaseAutoencoder(BaseEstimator):
+    """Parameters, training and inference shared by skae's estimators.
+
+    Not meant to be used directly: see ``AutoencoderTransformer``.
+    """
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": ["array-like"],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "loss": [StrOptions({"mse", "bce"})],
+        "scaling": [StrOptions({"standard", "minmax"}), None],
+        "init": [StrOptions({"pca", "random"})],
+        "linear_path": ["boolean"],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "device": [str],
+        "callbacks": [list, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        n_components=2,
+        *,
+        hidden_layer_sizes=(128, 64),
+        activation="relu",
+        loss="mse",
+        scaling="standard",
+        init="pca",
+        linear_path=True,
+        learning_rate=1e-3,
+        weight_decay=0.0,
+        batch_size=256,
+        max_epochs="auto",
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=20,
+        tol=1e-4,
+        device="auto",
+        callbacks=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_components = n_components
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.loss = loss
+        self.scaling = scaling
+        self.init = init
+        self.linear_path = linear_path
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.device = device
+        self.callbacks = callbacks
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fit
+
+    def _fit(self, X):
+        """Validate ``X``, build and train the net. Returns the validated X."""
+        X = check_X(self, X, reset=True)
+        n_samples, n_features = X.shape
+        hidden = self._check_hidden_layer_sizes()
+        if self.n_components > n_features:
+            raise ValueError(
+                f"n_components={self.n_components} must be at most the number "
+                f"of features, n_features={n_features}. Choose a smaller "
+                "n_components: a code as wide as the input can copy it."
+            )
+        if self.loss == "bce" and (X.min() < 0 or X.max() > 1):
+            raise ValueError(
+                'loss="bce" needs data in [0, 1], but X ranges over '
+                f"[{X.min():.4g}, {X.max():.4g}]. Scale it first (for example "
+                'with MinMaxScaler) or use loss="mse".'
+            )
+        if self.init == "pca" and hidden and not self.linear_path:
+            raise ValueError(
+                'init="pca" needs linear_path=True when hidden_layer_sizes is '
+                'not empty; set linear_path=True or init="random".'
+            )
+
+        rng = check_random_state(self.random_state)
+        seed = int(rng.randint(np.iinfo(np.int32).max))
+        device = resolve_device(self.device)
+        self.center_, self.scale_ = fit_scaler(X, self.scaling)
+        X_scaled = self._scale(X)
+        train_idx, valid_idx = self._split_indices(n_samples, rng)
+        max_epochs, patience = self._epoch_budget(len(train_idx))
+
+        fork_devices = [torch.device(device).index or 0] if "cuda" in device else []
+        with torch.random.fork_rng(devices=fork_devices):
+            torch.manual_seed(seed)
+            module = self._build_module(n_features, hidden)
+            if self.init == "pca":
+                self._init_module(module, X_scaled)
+            net = self._build_net(
+                module, train_idx, valid_idx, max_epochs, patience, device
+            )
+            data = torch.from_numpy(X_scaled).to(device)
+            del X_scaled
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", module="skorch")
+                net.fit(RowsDataset(data), None)
+        self.net_ = net
+        self._record_history(net)
+        return X
+
+    def _check_hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = () if sizes is None else sizes
+        if np.ndim(sizes) == 0:
+            sizes = (sizes,)
+        sizes = tuple(sizes)
+        if not all(isinstance(s, Integral) and s >= 1 for s in sizes):
+            raise ValueError(
+                "hidden_layer_sizes must be a tuple of positive integers, "
+                f"got {self.hidden_layer_sizes!r}."
+            )
+        return tuple(int(s) for s in sizes)
+
+    def _split_indices(self, n_samples, rng):
+        """Training and validation row indices; no validation set under 20 rows.
+
+        The validation set has at least ``MIN_VALID_ROWS`` rows (at most a
+        quarter of the data): picking weights on a handful of rows overfits.
+        """
+        if not self.early_stopping or n_samples < 20:
+            return np.arange(n_samples), None
+        n_valid = int(round(self.validation_fraction * n_samples))
+        n_valid = min(max(n_valid, min(MIN_VALID_ROWS, n_samples // 4)), n_samples - 2)
+        perm = rng.permutation(n_samples)
+        return np.sort(perm[n_valid:]), np.sort(perm[:n_valid])
+
+    def _epoch_budget(self, n_train):
+        """``(max_epochs, patience)`` in epochs; patience is None without early stopping."""
+        patience = self.n_iter_no_change if self.early_stopping else None
+        if self.max_epochs != "auto":
+            return self.max_epochs, patience
+        steps_per_epoch = -(-n_train // self.batch_size)
+        epochs = int(np.clip(-(-AUTO_STEPS // steps_per_epoch), AUTO_MIN_EPOCHS, AUTO_MAX_EPOCHS))
+        if patience is not None:
+            patience = max(patience, -(-AUTO_MIN_PATIENCE_STEPS // steps_per_epoch))
+        return epochs, patience
+
+    def _build_module(self, n_features, hidden_layer_sizes):
+        """Hook: the ``nn.Module`` to train; returns ``(x_hat, z, ...)``."""
+        return Autoencoder(
+            n_features,
+            self.n_components,
+            hidden_layer_sizes,
+            self.activation,
+            linear_path=self.linear_path,
+        )
+
+    def _init_module(self, module, X_scaled):
+        """Hook: start the module at PCA's solution for the training loss."""
+        weight = self.scale_**2 / np.mean(self.scale_**2)
+        enc_w, enc_b, dec_w, dec_b = pca_init(X_scaled, weight, self.n_components)
+        if self.loss == "bce":
+            # Least-squares decoder from the codes to the logits of the data.
+            Z = (X_scaled - X_scaled.mean(0)) @ enc_w.T
+            raw = np.clip(X_scaled * self.scale_ + self.center_, 0.01, 0.99)
+            target = np.log(raw / (1 - raw))
+            Z1 = np.hstack([Z, np.ones((len(Z), 1))])
+            coef = np.linalg.lstsq(Z1, target, rcond=None)[0]
+            dec_w, dec_b = coef[:-1].T, coef[-1]
+        module.init_linear(
+            *(np.asarray(a, dtype=np.float32) for a in (enc_w, enc_b, dec_w, dec_b))
+        )
+
+    def _build_net(self, module, train_idx, valid_idx, max_epochs, patience, device):
+        """Hook: the skorch net that trains ``module``."""
+        has_valid = valid_idx is not None
+        callbacks = [
+            (
+                "best_weights",
+                BestWeights(
+                    patience=patience,
+                    tol=self.tol,
+                    monitor="valid_loss" if has_valid else "train_loss",
+                ),
+            )
+        ]
+        if self.verbose == 1:
+            callbacks.append(("progress_bar", EpochProgressBar(max_epochs)))
+        callbacks += copy.deepcopy(list(self.callbacks or []))
+        return self._net_class(
+            module=module,
+            criterion=ReconstructionLoss(self.loss, self.center_, self.scale_),
+            optimizer=torch.optim.AdamW,
+            lr=self.learning_rate,
+            optimizer__weight_decay=self.weight_decay,
+            # One fused kernel per step instead of a loop over parameters.
+            optimizer__fused=True,
+            max_epochs=max_epochs,
+            batch_size=self.batch_size,
+            train_split=IndexSplit(train_idx, valid_idx) if has_valid else None,
+            callbacks=callbacks,
+            device=device,
+            verbose=int(self.verbose >= 2),
+        )
+
+    _net_class = AutoencoderNet
+
+    def _record_history(self, net):
+        history = net.history
+        self.n_iter_ = len(history)
+        self.loss_curve_ = [float(v) for v in history[:, "train_loss"]]
+        if "valid_loss" in history[-1]:
+            self.validation_loss_curve_ = [float(v) for v in history[:, "valid_loss"]]
+        else:
+            self.validation_loss_curve_ = None
+        best = dict(net.callbacks_)["best_weights"]
+        self.best_epoch_ = best.best_epoch_
+        self.best_loss_ = best.best_loss_
+        if best.diverged_:
+            warnings.warn(
+                "Training diverged (the loss became NaN or infinite); the best "
+                f"weights from epoch {best.best_epoch_} were restored. Lower "
+                "learning_rate or scale the data.",
+                RuntimeWarning,
+            )
+
+    # ------------------------------------------------------------ inference
+
+    @property
+    def module_(self):
+        """The trained ``torch.nn.Module`` (the same object as ``net_.module_``)."""
+        check_is_fitted(self, "net_")
+        return self.net_.module_
+
+    def _scale(self, X):
+        out = (X - self.center_) / self.scale_
+        return out.astype(np.float32, copy=False)
+
+    def _apply(self, fn, A, n_out, dtype):
+        """Run ``fn`` over ``A`` (float32 numpy) in padded batches; numpy out."""
+        module = self.net_.module_
+        module.eval()
+        device = next(module.parameters()).device
+        out = np.empty((len(A), n_out), dtype=dtype)
+        with torch.inference_mode():
+            for start in range(0, len(A), INFERENCE_BATCH_SIZE):
+                chunk = A[start : start + INFERENCE_BATCH_SIZE]
+                n = len(chunk)
+                if n < MIN_INFERENCE_ROWS:
+                    chunk = np.concatenate(
+                        [chunk, np.zeros((MIN_INFERENCE_ROWS - n, chunk.shape[1]), chunk.dtype)]
+                    )
+                result = fn(torch.from_numpy(np.ascontiguousarray(chunk)).to(device))
+                out[start : start + n] = result[:n].cpu().numpy()
+        return out
+
+    def _encode(self, X):
+        """Codes of validated ``X``, in ``X``'s float dtype."""
+        return self._apply(
+            self.net_.module_.encode, self._scale(X), self.n_components, X.dtype
+        )
+
+    def _decode(self, Z, dtype):
+        """Reconstructions, in the data's units, of codes ``Z``."""
+        Z = np.asarray(Z, dtype=np.float32)
+        out = self._apply(self.net_.module_.decode, Z, len(self.scale_), np.float64)
+        return self._unscale_output(out).astype(dtype, copy=False)
+
+    def _unscale_output(self, out):
+        if self.loss == "bce":
+            return 1.0 / (1.0 + np.exp(-out))
+        return out * self.scale_ + self.center_
+
+    def _reconstruct(self, X):
+        Z = self._apply(self.net_.module_.encode, self._scale(X), self.n_components, np.float32)
+        return self._decode(Z, np.float64)
+
+    def _reconstruction_errors(self, X):
+        """Per-row reconstruction error (float64) in the data's units."""
+        X_hat = self._reconstruct(X)
+        X = np.asarray(X, dtype=np.float64)
+        if self.loss == "bce":
+            eps = 1e-7
+            P = np.clip(X_hat, eps, 1 - eps)
+            return -np.mean(X * np.log(P) + (1 - X) * np.log1p(-P), axis=1)
+        return np.mean((X - X_hat) ** 2, axis=1)
+
+    def _check_codes(self, Z):
+        Z = check_array(Z, dtype=[np.float64, np.float32])
+        if Z.shape[1] != self.n_components:
+            raise ValueError(
+                f"Codes have {Z.shape[1]} columns, but {type(self).__name__} "
+                f"was fitted with n_components={self.n_components}."
+            )
+        return Z

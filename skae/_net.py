@@ -1,0 +1,209 @@
+"""The skorch engine inside skae's estimators.
+
+``AutoencoderNet`` is a ``skorch.NeuralNet`` that trains on one pre-made
+float32 tensor: batches are sliced from it by index instead of being
+collated row by row, the target is the input itself, and the loss is
+computed by a ``ReconstructionLoss`` criterion. Subclasses and penalties
+extend ``get_loss``; the estimators never copy the training loop.
+"""
+
+import copy
+
+import numpy as np
+import torch
+from skorch import NeuralNet
+from skorch.callbacks import Callback
+from torch import nn
+from torch.nn import functional as F
+
+
+class RowsDataset(torch.utils.data.Dataset):
+    """Rows ``indices`` of the tensor ``X`` (all rows when ``indices`` is None).
+
+    Holding indices rather than a copy keeps a single float32 copy of the
+    training data however it is split.
+    """
+
+    def __init__(self, X, indices=None):
+        self.X = X
+        self.indices = indices
+
+    def __len__(self):
+        return len(self.X) if self.indices is None else len(self.indices)
+
+    def __getitem__(self, i):
+        j = i if self.indices is None else self.indices[i]
+        return self.X[j], self.X[j]
+
+
+class BatchIterator:
+    """Yield ``(X_batch, X_batch)`` slices of a ``RowsDataset``.
+
+    Each pass draws a fresh permutation from torch's global generator when
+    ``shuffle`` is true, so a seeded fit is reproducible.
+    """
+
+    def __init__(self, dataset, batch_size, shuffle=False):
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+
+    def __len__(self):
+        return -(-len(self.dataset) // self.batch_size)
+
+    def __iter__(self):
+        X, indices = self.dataset.X, self.dataset.indices
+        n = len(self.dataset)
+        if self.shuffle:
+            order = torch.randperm(n)
+            if indices is not None:
+                order = indices[order]
+        elif indices is not None:
+            order = indices
+        else:
+            for start in range(0, n, self.batch_size):
+                batch = X[start : start + self.batch_size]
+                yield batch, batch
+            return
+        order = order.to(X.device)
+        for start in range(0, n, self.batch_size):
+            batch = X.index_select(0, order[start : start + self.batch_size])
+            yield batch, batch
+
+
+class IndexSplit:
+    """A skorch ``train_split`` that cuts a ``RowsDataset`` by fixed indices."""
+
+    def __init__(self, train_indices, valid_indices):
+        self.train_indices = torch.as_tensor(train_indices, dtype=torch.long)
+        self.valid_indices = torch.as_tensor(valid_indices, dtype=torch.long)
+
+    def __call__(self, dataset, y=None, **fit_params):
+        return (
+            RowsDataset(dataset.X, self.train_indices),
+            RowsDataset(dataset.X, self.valid_indices),
+        )
+
+
+class ReconstructionLoss(nn.Module):
+    """Mean reconstruction loss between the decoder output and its input.
+
+    The network sees standardised data ``x_s = (x - mean) / scale``.
+
+    - ``"mse"``: squared error weighted by ``scale**2`` (normalised to mean
+      one), which is the squared error in the units of the original data,
+      up to a constant factor: the objective PCA minimises.
+    - ``"bce"``: binary cross-entropy between ``sigmoid(output)`` and the
+      original data, which must lie in [0, 1].
+    """
+
+    def __init__(self, loss, mean, scale):
+        super().__init__()
+        self.loss = loss
+        scale = torch.as_tensor(scale, dtype=torch.float32)
+        self.register_buffer("mean", torch.as_tensor(mean, dtype=torch.float32))
+        self.register_buffer("scale", scale)
+        self.register_buffer("weight", scale**2 / torch.mean(scale**2))
+
+    def forward(self, output, target):
+        if self.loss == "bce":
+            raw = target * self.scale + self.mean
+            return F.binary_cross_entropy_with_logits(output, raw.clamp(0.0, 1.0))
+        return torch.mean(self.weight * (output - target) ** 2)
+
+
+class AutoencoderNet(NeuralNet):
+    """``NeuralNet`` over a ``RowsDataset`` whose module returns ``(x_hat, z)``."""
+
+    def get_dataset(self, X, y=None):
+        if isinstance(X, RowsDataset):
+            return X
+        return RowsDataset(X)
+
+    def get_iterator(self, dataset, training=False):
+        batch_size = self.batch_size if training else max(self.batch_size, 4096)
+        return BatchIterator(dataset, batch_size, shuffle=training)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        reconstruction = y_pred[0] if isinstance(y_pred, tuple) else y_pred
+        return self.criterion_(reconstruction, y_true)
+
+
+class BestWeights(Callback):
+    """Early stopping that also counts the weights training started from.
+
+    The loss monitored (``valid_loss`` when there is a validation set, else
+    ``train_loss``) is measured once before the first epoch, so a model
+    initialised from PCA is never returned worse than where it started.
+    Training stops after ``patience`` epochs without a relative improvement
+    of ``tol``; the best weights seen are restored when training ends,
+    however it ends.
+    """
+
+    def __init__(self, patience=20, tol=1e-4, monitor="valid_loss"):
+        self.patience = patience
+        self.tol = tol
+        self.monitor = monitor
+
+    def initialize(self):
+        self.best_loss_ = np.inf
+        self.best_epoch_ = 0
+        self.best_state_ = None
+        self.wait_ = 0
+        self.diverged_ = False
+        return self
+
+    def _initial_loss(self, net, dataset):
+        losses, sizes = [], []
+        for batch in net.get_iterator(dataset, training=False):
+            losses.append(net.validation_step(batch)["loss"].item())
+            sizes.append(len(batch[0]))
+        return float(np.average(losses, weights=sizes))
+
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        if self.best_state_ is not None:
+            return
+        dataset = dataset_valid if self.monitor == "valid_loss" else dataset_train
+        self.best_loss_ = self._initial_loss(net, dataset)
+        self.best_state_ = copy.deepcopy(net.module_.state_dict())
+        self.best_epoch_ = 0
+
+    def on_epoch_end(self, net, **kwargs):
+        current = net.history[-1, self.monitor]
+        if not np.isfinite(current):
+            self.diverged_ = True
+            raise KeyboardInterrupt  # stop and restore the best weights
+        if current < self.best_loss_ * (1.0 - self.tol):
+            self.best_loss_ = current
+            self.best_epoch_ = len(net.history)
+            self.best_state_ = copy.deepcopy(net.module_.state_dict())
+            self.wait_ = 0
+        else:
+            self.wait_ += 1
+        if self.patience is not None and self.wait_ >= self.patience:
+            raise KeyboardInterrupt  # skorch's way to end fit_loop early
+
+    def on_train_end(self, net, **kwargs):
+        if self.best_state_ is not None:
+            net.module_.load_state_dict(self.best_state_)
+
+
+class EpochProgressBar(Callback):
+    """A tqdm bar over epochs showing the latest losses."""
+
+    def __init__(self, total):
+        self.total = total
+
+    def on_train_begin(self, net, **kwargs):
+        from tqdm.auto import tqdm
+
+        self.bar_ = tqdm(total=self.total, unit="epoch", leave=True)
+
+    def on_epoch_end(self, net, **kwargs):
+        row = net.history[-1]
+        postfix = {k: f"{row[k]:.4g}" for k in ("train_loss", "valid_loss") if k in row}
+        self.bar_.set_postfix(postfix, refresh=False)
+        self.bar_.update(1)
+
+    def on_train_end(self, net, **kwargs):
+        self.bar_.close()

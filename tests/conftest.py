@@ -1,0 +1,18 @@
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+
+@pytest.fixture(scope="session")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X, y
+
+
+@pytest.fixture
+def curve():
+    """Rows on a noisy 1-D parabola embedded in 5-D: curved, not linear."""
+    rng = np.random.RandomState(0)
+    t = rng.uniform(-2, 2, size=600)
+    X = np.c_[t, t**2, np.sin(2 * t), t**3 / 4, np.cos(t)]
+    return X + 0.02 * rng.randn(*X.shape)

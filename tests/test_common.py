@@ -1,0 +1,43 @@
+"""scikit-learn's estimator checks over every public estimator.
+
+The instances train for a few epochs so the checks run in seconds; every
+check must pass, with no expected failures.
+"""
+
+import pytest
+from sklearn.utils.estimator_checks import (
+    check_dataframe_column_names_consistency,
+    check_param_validation,
+    check_set_output_transform,
+    parametrize_with_checks,
+)
+
+from skae import AutoencoderTransformer
+
+FAST = dict(max_epochs=3, hidden_layer_sizes=(8,), random_state=0)
+
+ESTIMATORS = [
+    AutoencoderTransformer(**FAST),
+    AutoencoderTransformer(
+        hidden_layer_sizes=(), activation="identity", init="random", max_epochs=3
+    ),
+    AutoencoderTransformer(scaling="minmax", early_stopping=False, **FAST),
+]
+
+
+@parametrize_with_checks(ESTIMATORS)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        check_set_output_transform,
+        check_dataframe_column_names_consistency,
+        check_param_validation,
+    ],
+)
+@pytest.mark.parametrize("estimator", ESTIMATORS[:1], ids=lambda e: type(e).__name__)
+def test_named_checks(estimator, check):
+    check(type(estimator).__name__, estimator)
