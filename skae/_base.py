@@ -38,6 +38,10 @@ AUTO_MIN_PATIENCE_STEPS = 300
 MIN_VALID_ROWS = 50
 
 
+def _as_float32(A):
+    return np.asarray(A, dtype=np.float32)
+
+
 def resolve_device(device):
     """Map ``"auto"`` to ``"cuda"`` when a GPU is present, else ``"cpu"``."""
     if device == "auto":
@@ -67,19 +71,24 @@ def fit_scaler(X, scaling):
     return center, np.maximum(spread, floor)
 
 
-def pca_init(X_scaled, weight, n_components):
+def pca_init(X_scaled, weight, n_components, chunk_size=65536):
     """Linear encoder and decoder that reproduce PCA of weighted, scaled data.
 
     Returns ``(enc_w, enc_b, dec_w, dec_b)``: ``z = enc_w @ x + enc_b`` are the
     whitened principal scores and ``dec_w @ z + dec_b`` the PCA reconstruction
     in the scaled space. ``weight`` are the per-feature loss weights, so the
-    principal axes are those of the loss the network minimises.
+    principal axes are those of the loss the network minimises. The
+    covariance is accumulated in float64 over chunks of rows, so no float64
+    copy of the data is made.
     """
-    X = np.asarray(X_scaled, dtype=np.float64)
-    center = X.mean(axis=0)
+    n_samples, n_features = X_scaled.shape
+    center = np.mean(X_scaled, axis=0, dtype=np.float64)
     root_w = np.sqrt(weight)
-    U = (X - center) * root_w
-    cov = U.T @ U / len(U)
+    cov = np.zeros((n_features, n_features))
+    for start in range(0, n_samples, chunk_size):
+        U = (X_scaled[start : start + chunk_size] - center) * root_w
+        cov += U.T @ U
+    cov /= n_samples
     eigvals, eigvecs = np.linalg.eigh(cov)
     order = np.argsort(eigvals)[::-1][:n_components]
     V, lam = eigvecs[:, order], eigvals[order]
@@ -206,11 +215,7 @@ class BaseAutoencoder(BaseEstimator):
             net = self._build_net(
                 module, train_idx, valid_idx, max_epochs, patience, device
             )
-            data = torch.from_numpy(X_scaled).to(device)
-            del X_scaled
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", module="skorch")
-                net.fit(RowsDataset(data), None)
+            net.fit(RowsDataset(torch.from_numpy(X_scaled).to(device)), None)
         self.net_ = net
         self._record_history(net)
         return X
@@ -339,38 +344,49 @@ class BaseAutoencoder(BaseEstimator):
         check_is_fitted(self, "net_")
         return self.net_.module_
 
-    def _scale(self, X):
-        out = (X - self.center_) / self.scale_
-        return out.astype(np.float32, copy=False)
+    def _scale_rows(self, X):
+        """``(X - center_) / scale_`` as float32."""
+        return ((X - self.center_) / self.scale_).astype(np.float32, copy=False)
 
-    def _apply(self, fn, A, n_out, dtype):
-        """Run ``fn`` over ``A`` (float32 numpy) in padded batches; numpy out."""
+    def _scale(self, X, chunk_size=65536):
+        """``_scale_rows`` of all of ``X``, without float64 temporaries."""
+        out = np.empty(X.shape, dtype=np.float32)
+        for start in range(0, len(X), chunk_size):
+            out[start : start + chunk_size] = self._scale_rows(X[start : start + chunk_size])
+        return out
+
+    def _apply(self, fn, A, n_out, dtype, prepare):
+        """Run ``fn`` over ``prepare(batch)`` for padded batches of ``A``.
+
+        Returns a numpy array of ``dtype``; ``prepare`` turns a batch of ``A``
+        into the float32 array the module expects.
+        """
         module = self.net_.module_
         module.eval()
         device = next(module.parameters()).device
         out = np.empty((len(A), n_out), dtype=dtype)
         with torch.inference_mode():
             for start in range(0, len(A), INFERENCE_BATCH_SIZE):
-                chunk = A[start : start + INFERENCE_BATCH_SIZE]
+                chunk = prepare(A[start : start + INFERENCE_BATCH_SIZE])
                 n = len(chunk)
                 if n < MIN_INFERENCE_ROWS:
-                    chunk = np.concatenate(
-                        [chunk, np.zeros((MIN_INFERENCE_ROWS - n, chunk.shape[1]), chunk.dtype)]
-                    )
+                    padding = np.zeros((MIN_INFERENCE_ROWS - n, chunk.shape[1]), chunk.dtype)
+                    chunk = np.concatenate([chunk, padding])
                 result = fn(torch.from_numpy(np.ascontiguousarray(chunk)).to(device))
                 out[start : start + n] = result[:n].cpu().numpy()
         return out
 
-    def _encode(self, X):
-        """Codes of validated ``X``, in ``X``'s float dtype."""
-        return self._apply(
-            self.net_.module_.encode, self._scale(X), self.n_components, X.dtype
-        )
+    def _encode(self, X, dtype=None):
+        """Codes of validated ``X``, in ``dtype`` (default: ``X``'s float dtype)."""
+        module = self.net_.module_
+        dtype = X.dtype if dtype is None else dtype
+        return self._apply(module.encode, X, self.n_components, dtype, self._scale_rows)
 
     def _decode(self, Z, dtype):
         """Reconstructions, in the data's units, of codes ``Z``."""
-        Z = np.asarray(Z, dtype=np.float32)
-        out = self._apply(self.net_.module_.decode, Z, len(self.scale_), np.float64)
+        out = self._apply(
+            self.net_.module_.decode, Z, len(self.scale_), np.float64, _as_float32
+        )
         return self._unscale_output(out).astype(dtype, copy=False)
 
     def _unscale_output(self, out):
@@ -379,8 +395,7 @@ class BaseAutoencoder(BaseEstimator):
         return out * self.scale_ + self.center_
 
     def _reconstruct(self, X):
-        Z = self._apply(self.net_.module_.encode, self._scale(X), self.n_components, np.float32)
-        return self._decode(Z, np.float64)
+        return self._decode(self._encode(X, np.float32), np.float64)
 
     def _reconstruction_errors(self, X):
         """Per-row reconstruction error (float64) in the data's units."""

@@ -1,3 +1,9 @@
+import os
+
+# scikit-learn runs its "array API dispatch with NumPy input" check only when
+# SciPy's array API support is on; it must be set before SciPy is imported.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
