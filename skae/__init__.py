@@ -1,7 +1,8 @@
 """skae: scikit-learn estimators for autoencoders, built on PyTorch and skorch."""
 
-from ._transformer import AutoencoderTransformer
+from . import noise
+from ._transformer import AutoencoderTransformer, DenoisingAutoencoder
 
 __version__ = "0.1.0"
 
-__all__ = ["AutoencoderTransformer", "__version__"]
+__all__ = ["AutoencoderTransformer", "DenoisingAutoencoder", "noise", "__version__"]

@@ -102,6 +102,130 @@ def pca_init(X_scaled, weight, n_components, chunk_size=65536):
     return enc_w, enc_b, dec_w, center
 
 
+#: Documentation of the parameters every estimator shares, written once.
+BASE_PARAMETERS = """\
+    hidden_layer_sizes : tuple of int, default=(128, 64)
+        Widths of the encoder's hidden layers; the decoder mirrors them.
+        ``()`` gives a linear autoencoder, which with ``activation="identity"``
+        finds PCA's subspace.
+
+    activation : {"relu", "leaky_relu", "elu", "selu", "gelu", "silu", \
+"tanh", "sigmoid", "identity"}, default="relu"
+        Activation of the hidden layers.
+
+    loss : {"mse", "bce"}, default="mse"
+        Reconstruction loss. ``"mse"`` is the squared error in the units of
+        ``X``, the error PCA minimises. ``"bce"`` is binary cross-entropy for
+        data in [0, 1]; the decoder then ends in a sigmoid.
+
+    scaling : {"standard", "minmax"} or None, default="standard"
+        How features are scaled inside the network (centred and divided by
+        their standard deviation, or mapped to [0, 1]). Scaling conditions
+        training, so columns in different units just work; it does not
+        change the objective, which stays the error in the units of ``X``:
+        as with ``PCA``, put a ``StandardScaler`` first to weigh every column
+        equally.
+
+    init : {"pca", "random"}, default="pca"
+        ``"pca"`` starts the linear path (or the linear network) at PCA's
+        solution; ``"random"`` uses PyTorch's default initialisation.
+
+    linear_path : bool, default=True
+        Add a linear map beside the encoder's and the decoder's hidden
+        layers. Needed by ``init="pca"`` when there are hidden layers.
+
+    learning_rate : float, default=1e-3
+        Step size of the AdamW optimizer.
+
+    weight_decay : float, default=0.0
+        Decoupled weight decay of the AdamW optimizer.
+
+    batch_size : int, default=256
+        Rows per optimizer step.
+
+    max_epochs : int or "auto", default="auto"
+        Maximum number of passes over the training data. ``"auto"`` budgets
+        about 3000 optimizer steps (between 10 and 1000 epochs), so a small
+        data set gets as many updates as a large one.
+
+    early_stopping : bool, default=True
+        Hold out ``validation_fraction`` of the rows, stop when their loss
+        has not improved for ``n_iter_no_change`` epochs and restore the best
+        weights, counting the initial ones. With ``False`` (or fewer than 20
+        rows), all rows train and the training loss is monitored instead.
+
+    validation_fraction : float, default=0.1
+        Share of the rows held out for early stopping; at least 50 rows (at
+        most a quarter of the data), since weights picked on a handful of
+        rows overfit.
+
+    n_iter_no_change : int, default=20
+        Patience of early stopping, in epochs; with ``max_epochs="auto"``,
+        at least 300 optimizer steps.
+
+    tol : float, default=1e-4
+        Relative improvement of the monitored loss that counts as progress.
+
+    device : str, default="auto"
+        Torch device to train and infer on; ``"auto"`` picks ``"cuda"`` when
+        available, else ``"cpu"``.
+
+    callbacks : list of skorch callbacks or (name, callback) tuples, \
+default=None
+        Extra skorch callbacks, copied at each fit.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the validation split, weight initialisation and shuffling.
+        Torch's global random state is restored after ``fit``.
+
+    verbose : int, default=0
+        0 is silent, 1 shows a progress bar over epochs, 2 prints skorch's
+        table of losses per epoch.
+"""
+
+#: Documentation of the fitted attributes every estimator shares.
+BASE_ATTRIBUTES = """\
+    net_ : skorch.NeuralNet
+        The trained skorch net.
+
+    module_ : torch.nn.Module
+        The trained autoencoder (``net_.module_``).
+
+    center_, scale_ : ndarray of shape (n_features_in_,)
+        The internal feature scaling: the network sees
+        ``(X - center_) / scale_``.
+
+    n_iter_ : int
+        Number of epochs run.
+
+    best_epoch_ : int
+        Epoch whose weights were kept (0 means the initial ones).
+
+    loss_curve_ : list of float
+        Training loss per epoch (in the network's scaled units).
+
+    validation_loss_curve_ : list of float or None
+        Validation loss per epoch, None without a validation set.
+
+    reconstruction_error_ : float
+        Mean squared reconstruction error of the training data, in the units
+        of ``X`` (mean binary cross-entropy with ``loss="bce"``).
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+"""
+
+
+def fill_doc(cls):
+    """Substitute the shared parameter and attribute docs into ``cls.__doc__``."""
+    cls.__doc__ = cls.__doc__.replace("{base_parameters}", BASE_PARAMETERS.rstrip("\n"))
+    cls.__doc__ = cls.__doc__.replace("{base_attributes}", BASE_ATTRIBUTES.rstrip("\n"))
+    return cls
+
+
 class BaseAutoencoder(BaseEstimator):
     """Parameters, training and inference shared by skae's estimators.
 
@@ -213,7 +337,8 @@ class BaseAutoencoder(BaseEstimator):
             if self.init == "pca":
                 self._init_module(module, X_scaled)
             net = self._build_net(
-                module, train_idx, valid_idx, max_epochs, patience, device
+                module, train_idx, valid_idx, max_epochs, patience, device,
+                corruption=self._corruption(X, device),
             )
             net.fit(RowsDataset(torch.from_numpy(X_scaled).to(device)), None)
         self.net_ = net
@@ -283,7 +408,13 @@ class BaseAutoencoder(BaseEstimator):
             *(np.asarray(a, dtype=np.float32) for a in (enc_w, enc_b, dec_w, dec_b))
         )
 
-    def _build_net(self, module, train_idx, valid_idx, max_epochs, patience, device):
+    def _corruption(self, X, device):
+        """Hook: a callable corrupting training batches, or None."""
+        return None
+
+    def _build_net(
+        self, module, train_idx, valid_idx, max_epochs, patience, device, corruption=None
+    ):
         """Hook: the skorch net that trains ``module``."""
         has_valid = valid_idx is not None
         callbacks = [
@@ -313,6 +444,7 @@ class BaseAutoencoder(BaseEstimator):
             callbacks=callbacks,
             device=device,
             verbose=int(self.verbose >= 2),
+            corruption=corruption,
         )
 
     _net_class = AutoencoderNet

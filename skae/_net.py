@@ -20,20 +20,22 @@ from torch.nn import functional as F
 class RowsDataset(torch.utils.data.Dataset):
     """Rows ``indices`` of the tensor ``X`` (all rows when ``indices`` is None).
 
-    Holding indices rather than a copy keeps a single float32 copy of the
-    training data however it is split.
+    The target is ``X`` itself unless ``target`` is given. Holding indices
+    rather than a copy keeps a single float32 copy of the training data
+    however it is split.
     """
 
-    def __init__(self, X, indices=None):
+    def __init__(self, X, indices=None, target=None):
         self.X = X
         self.indices = indices
+        self.target = X if target is None else target
 
     def __len__(self):
         return len(self.X) if self.indices is None else len(self.indices)
 
     def __getitem__(self, i):
         j = i if self.indices is None else self.indices[i]
-        return self.X[j], self.X[j]
+        return self.X[j], self.target[j]
 
 
 class BatchIterator:
@@ -52,7 +54,7 @@ class BatchIterator:
         return -(-len(self.dataset) // self.batch_size)
 
     def __iter__(self):
-        X, indices = self.dataset.X, self.dataset.indices
+        X, target, indices = self.dataset.X, self.dataset.target, self.dataset.indices
         n = len(self.dataset)
         if self.shuffle:
             order = torch.randperm(n)
@@ -62,13 +64,14 @@ class BatchIterator:
             order = indices
         else:
             for start in range(0, n, self.batch_size):
-                batch = X[start : start + self.batch_size]
-                yield batch, batch
+                stop = start + self.batch_size
+                yield X[start:stop], target[start:stop]
             return
         order = order.to(X.device)
         for start in range(0, n, self.batch_size):
-            batch = X.index_select(0, order[start : start + self.batch_size])
-            yield batch, batch
+            rows = order[start : start + self.batch_size]
+            batch = X.index_select(0, rows)
+            yield batch, (batch if target is X else target.index_select(0, rows))
 
 
 class IndexSplit:
@@ -113,7 +116,30 @@ class ReconstructionLoss(nn.Module):
 
 
 class AutoencoderNet(NeuralNet):
-    """``NeuralNet`` over a ``RowsDataset`` whose module returns ``(x_hat, z)``."""
+    """``NeuralNet`` over a ``RowsDataset`` whose module returns ``(x_hat, z)``.
+
+    With a ``corruption`` (a callable on batches), training batches are
+    corrupted afresh at every step while their targets stay clean, and the
+    validation rows are corrupted once, so that every epoch is validated on
+    the same denoising task.
+    """
+
+    def __init__(self, *args, corruption=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.corruption = corruption
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        dataset_train, dataset_valid = super().get_split_datasets(X, y, **fit_params)
+        if self.corruption is not None and dataset_valid is not None:
+            clean = dataset_valid.X[dataset_valid.indices]
+            dataset_valid = RowsDataset(self.corruption(clean), target=clean)
+        return dataset_train, dataset_valid
+
+    def train_step_single(self, batch, **fit_params):
+        if self.corruption is not None:
+            Xi, yi = batch
+            batch = (self.corruption(Xi), yi)
+        return super().train_step_single(batch, **fit_params)
 
     def get_dataset(self, X, y=None):
         if isinstance(X, RowsDataset):

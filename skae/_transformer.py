@@ -1,15 +1,26 @@
 """AutoencoderTransformer: a nonlinear drop-in for PCA."""
 
+from numbers import Real
+
 import numpy as np
 import pandas as pd
-from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
+import torch
+from sklearn.base import (
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+    clone,
+)
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseAutoencoder
+from ._base import BaseAutoencoder, fill_doc
 from ._validation import check_X
+from .noise import NOISES, Corruption, FeatureStats
 
 
+@fill_doc
 class AutoencoderTransformer(
     ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseAutoencoder
 ):
@@ -28,118 +39,10 @@ class AutoencoderTransformer(
     n_components : int, default=2
         Size of the code (the bottleneck). At most the number of features.
 
-    hidden_layer_sizes : tuple of int, default=(128, 64)
-        Widths of the encoder's hidden layers; the decoder mirrors them.
-        ``()`` gives a linear autoencoder, which with ``activation="identity"``
-        finds PCA's subspace.
-
-    activation : {"relu", "leaky_relu", "elu", "selu", "gelu", "silu", \
-"tanh", "sigmoid", "identity"}, default="relu"
-        Activation of the hidden layers.
-
-    loss : {"mse", "bce"}, default="mse"
-        Reconstruction loss. ``"mse"`` is the squared error in the units of
-        ``X``, the error PCA minimises. ``"bce"`` is binary cross-entropy for
-        data in [0, 1]; the decoder then ends in a sigmoid.
-
-    scaling : {"standard", "minmax"} or None, default="standard"
-        How features are scaled inside the network (centred and divided by
-        their standard deviation, or mapped to [0, 1]). Scaling conditions
-        training, so columns in different units just work; it does not
-        change the objective, which stays the error in the units of ``X``:
-        as with ``PCA``, put a ``StandardScaler`` first to weigh every column
-        equally.
-
-    init : {"pca", "random"}, default="pca"
-        ``"pca"`` starts the linear path (or the linear network) at PCA's
-        solution; ``"random"`` uses PyTorch's default initialisation.
-
-    linear_path : bool, default=True
-        Add a linear map beside the encoder's and the decoder's hidden
-        layers. Needed by ``init="pca"`` when there are hidden layers.
-
-    learning_rate : float, default=1e-3
-        Step size of the AdamW optimizer.
-
-    weight_decay : float, default=0.0
-        Decoupled weight decay of the AdamW optimizer.
-
-    batch_size : int, default=256
-        Rows per optimizer step.
-
-    max_epochs : int or "auto", default="auto"
-        Maximum number of passes over the training data. ``"auto"`` budgets
-        about 3000 optimizer steps (between 10 and 1000 epochs), so a small
-        data set gets as many updates as a large one.
-
-    early_stopping : bool, default=True
-        Hold out ``validation_fraction`` of the rows, stop when their loss
-        has not improved for ``n_iter_no_change`` epochs and restore the best
-        weights, counting the initial ones. With ``False`` (or fewer than 20
-        rows), all rows train and the training loss is monitored instead.
-
-    validation_fraction : float, default=0.1
-        Share of the rows held out for early stopping; at least 50 rows (at
-        most a quarter of the data), since weights picked on a handful of
-        rows overfit.
-
-    n_iter_no_change : int, default=20
-        Patience of early stopping, in epochs; with ``max_epochs="auto"``,
-        at least 300 optimizer steps.
-
-    tol : float, default=1e-4
-        Relative improvement of the monitored loss that counts as progress.
-
-    device : str, default="auto"
-        Torch device to train and infer on; ``"auto"`` picks ``"cuda"`` when
-        available, else ``"cpu"``.
-
-    callbacks : list of skorch callbacks or (name, callback) tuples, \
-default=None
-        Extra skorch callbacks, copied at each fit.
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds the validation split, weight initialisation and shuffling.
-        Torch's global random state is restored after ``fit``.
-
-    verbose : int, default=0
-        0 is silent, 1 shows a progress bar over epochs, 2 prints skorch's
-        table of losses per epoch.
-
+{base_parameters}
     Attributes
     ----------
-    net_ : skorch.NeuralNet
-        The trained skorch net.
-
-    module_ : torch.nn.Module
-        The trained autoencoder (``net_.module_``).
-
-    center_, scale_ : ndarray of shape (n_features_in_,)
-        The internal feature scaling: the network sees
-        ``(X - center_) / scale_``.
-
-    n_iter_ : int
-        Number of epochs run.
-
-    best_epoch_ : int
-        Epoch whose weights were kept (0 means the initial ones).
-
-    loss_curve_ : list of float
-        Training loss per epoch (in the network's scaled units).
-
-    validation_loss_curve_ : list of float or None
-        Validation loss per epoch, None without a validation set.
-
-    reconstruction_error_ : float
-        Mean squared reconstruction error of the training data, in the units
-        of ``X`` (mean binary cross-entropy with ``loss="bce"``).
-
-    n_features_in_ : int
-        Number of features seen during fit.
-
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column names.
-
+{base_attributes}
     See Also
     --------
     sklearn.decomposition.PCA : The linear method this replaces.
@@ -268,3 +171,136 @@ default=None
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
+
+
+@fill_doc
+class DenoisingAutoencoder(AutoencoderTransformer):
+    """An autoencoder trained to rebuild clean rows from corrupted ones.
+
+    Each training batch is corrupted afresh (Vincent et al. 2008) while the
+    target stays clean; nothing is corrupted at inference. ``transform``
+    gives codes that are robust to the noise and
+    ``inverse_transform(transform(X))`` the denoised rows. Early stopping
+    validates on the same task: held-out rows corrupted once, with their
+    clean versions as targets.
+
+    Parameters
+    ----------
+    n_components : int, default=2
+        Size of the code (the bottleneck). At most the number of features.
+
+    noise : {"gaussian", "masking", "salt_pepper", "swap"} or noise object, \
+default="gaussian"
+        The corruption, in the units of the data:
+
+        - ``"gaussian"``: add Gaussian noise of standard deviation
+          ``noise_level`` times the data's typical scale (the root mean
+          square of the features' standard deviations);
+        - ``"masking"``: set each entry to zero with probability
+          ``noise_level``;
+        - ``"salt_pepper"``: set each entry, with probability
+          ``noise_level``, to its feature's training minimum or maximum;
+        - ``"swap"``: replace each entry, with probability ``noise_level``,
+          by the same column's value in another row of the batch;
+        - an instance of a ``skae.noise.BaseNoise`` subclass (or any object
+          with a ``corrupt(X, stats)`` method).
+
+    noise_level : float or None, default=None
+        Strength of the noise: the standard deviation factor of
+        ``"gaussian"`` or the rate of the others. None keeps the noise
+        object's own ``level``: 0.5 for ``"gaussian"``, 0.25 for
+        ``"masking"``, 0.1 for ``"salt_pepper"`` and 0.15 for ``"swap"``.
+        A level of 0 trains exactly as ``AutoencoderTransformer`` does.
+
+{base_parameters}
+    Attributes
+    ----------
+    noise_ : noise object
+        The corruption used, with its level.
+
+{base_attributes}
+    See Also
+    --------
+    AutoencoderTransformer : The same model trained without corruption.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_digits
+    >>> from skae import DenoisingAutoencoder
+    >>> X, _ = load_digits(return_X_y=True)
+    >>> X = X / 16
+    >>> dae = DenoisingAutoencoder(n_components=16, noise="masking", random_state=0)
+    >>> X_noisy = X * (np.random.RandomState(0).rand(*X.shape) > 0.3)
+    >>> dae.fit(X).inverse_transform(dae.transform(X_noisy)).shape
+    (1797, 64)
+    """
+
+    _parameter_constraints: dict = {
+        **AutoencoderTransformer._parameter_constraints,
+        "noise": [StrOptions(set(NOISES)), HasMethods(["corrupt"])],
+        "noise_level": [Interval(Real, 0, None, closed="left"), None],
+    }
+
+    def __init__(
+        self,
+        n_components=2,
+        *,
+        noise="gaussian",
+        noise_level=None,
+        hidden_layer_sizes=(128, 64),
+        activation="relu",
+        loss="mse",
+        scaling="standard",
+        init="pca",
+        linear_path=True,
+        learning_rate=1e-3,
+        weight_decay=0.0,
+        batch_size=256,
+        max_epochs="auto",
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=20,
+        tol=1e-4,
+        device="auto",
+        callbacks=None,
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(
+            n_components,
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            loss=loss,
+            scaling=scaling,
+            init=init,
+            linear_path=linear_path,
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            batch_size=batch_size,
+            max_epochs=max_epochs,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            device=device,
+            callbacks=callbacks,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.noise = noise
+        self.noise_level = noise_level
+
+    def _corruption(self, X, device):
+        noise = NOISES[self.noise]() if isinstance(self.noise, str) else clone(self.noise)
+        if self.noise_level is not None:
+            noise.set_params(level=self.noise_level)
+        self.noise_ = noise
+        if getattr(noise, "level", None) == 0:
+            return None  # no corruption: train exactly as AutoencoderTransformer
+        return Corruption(
+            noise,
+            FeatureStats.from_array(X, device),
+            torch.as_tensor(self.center_, dtype=torch.float32, device=device),
+            torch.as_tensor(self.scale_, dtype=torch.float32, device=device),
+        )

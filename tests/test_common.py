@@ -12,7 +12,7 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from skae import AutoencoderTransformer
+from skae import AutoencoderTransformer, DenoisingAutoencoder
 
 FAST = dict(max_epochs=3, hidden_layer_sizes=(8,), random_state=0)
 
@@ -22,6 +22,10 @@ ESTIMATORS = [
         hidden_layer_sizes=(), activation="identity", init="random", max_epochs=3
     ),
     AutoencoderTransformer(scaling="minmax", early_stopping=False, **FAST),
+    *(
+        DenoisingAutoencoder(noise=noise, **FAST)
+        for noise in ("gaussian", "masking", "salt_pepper", "swap")
+    ),
 ]
 
 
@@ -38,6 +42,8 @@ def test_sklearn_compatible_estimator(estimator, check):
         check_param_validation,
     ],
 )
-@pytest.mark.parametrize("estimator", ESTIMATORS[:1], ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize(
+    "estimator", [ESTIMATORS[0], ESTIMATORS[3]], ids=lambda e: type(e).__name__
+)
 def test_named_checks(estimator, check):
     check(type(estimator).__name__, estimator)

@@ -1,0 +1,135 @@
+"""Corruption for denoising autoencoders.
+
+Each noise is a small estimator that stores only its parameters, so
+``clone``, ``repr`` and ``set_params(noise__level=0.3)`` work in grid
+searches. ``corrupt(X, stats)`` takes a float32 tensor of rows in the units
+of the training data and returns a corrupted copy, drawing from torch's
+global generator (which ``fit`` seeds from ``random_state``). To write your
+own noise, subclass ``BaseNoise`` and implement ``corrupt``.
+"""
+
+from dataclasses import dataclass
+from numbers import Real
+
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval
+
+
+@dataclass
+class FeatureStats:
+    """Per-feature statistics of the training data, as float32 tensors."""
+
+    std: torch.Tensor
+    min: torch.Tensor
+    max: torch.Tensor
+
+    @classmethod
+    def from_array(cls, X, device="cpu"):
+        def tensor(values):
+            return torch.as_tensor(values, dtype=torch.float32, device=device)
+
+        return cls(tensor(X.std(axis=0)), tensor(X.min(axis=0)), tensor(X.max(axis=0)))
+
+    @property
+    def rms_std(self):
+        """Root mean square of the standard deviations: the data's typical scale."""
+        return torch.sqrt(torch.mean(self.std**2))
+
+
+class BaseNoise(BaseEstimator):
+    """Base class of corruptions: subclasses implement ``corrupt``."""
+
+    _parameter_constraints: dict = {"level": [Interval(Real, 0, None, closed="left")]}
+
+    def __init__(self, level=0.2):
+        self.level = level
+
+    def corrupt(self, X, stats):
+        """Return a corrupted copy of the rows ``X`` (never modify ``X``).
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (n_rows, n_features)
+            Rows in the units of the training data.
+        stats : FeatureStats
+            Statistics of the training data.
+        """
+        raise NotImplementedError
+
+    def _mask(self, X):
+        """Entries chosen independently with probability ``level``."""
+        return torch.rand(X.shape, device=X.device) < self.level
+
+
+class GaussianNoise(BaseNoise):
+    """Add Gaussian noise of standard deviation ``level`` times the data's scale.
+
+    The scale is the root mean square of the features' standard deviations,
+    so the noise is the same for every feature, like the squared error the
+    autoencoder minimises.
+    """
+
+    def __init__(self, level=0.5):
+        super().__init__(level)
+
+    def corrupt(self, X, stats):
+        return X + torch.randn_like(X) * (self.level * stats.rms_std)
+
+
+class MaskingNoise(BaseNoise):
+    """Set each entry to zero with probability ``level`` (dropout of inputs)."""
+
+    def __init__(self, level=0.25):
+        super().__init__(level)
+
+    def corrupt(self, X, stats):
+        return X.masked_fill(self._mask(X), 0.0)
+
+
+class SaltPepperNoise(BaseNoise):
+    """Set each entry, with probability ``level``, to its feature's minimum or
+    maximum (each with probability one half)."""
+
+    def __init__(self, level=0.1):
+        super().__init__(level)
+
+    def corrupt(self, X, stats):
+        salt = torch.rand(X.shape, device=X.device) < 0.5
+        extreme = torch.where(salt, stats.max, stats.min)
+        return torch.where(self._mask(X), extreme, X)
+
+
+class SwapNoise(BaseNoise):
+    """Replace each entry, with probability ``level``, by the same feature's
+    value in another random row of the batch: realistic values, broken rows."""
+
+    def __init__(self, level=0.15):
+        super().__init__(level)
+
+    def corrupt(self, X, stats):
+        donors = torch.randint(len(X), X.shape, device=X.device)
+        swapped = torch.gather(X, 0, donors)
+        return torch.where(self._mask(X), swapped, X)
+
+
+NOISES = {
+    "gaussian": GaussianNoise,
+    "masking": MaskingNoise,
+    "salt_pepper": SaltPepperNoise,
+    "swap": SwapNoise,
+}
+
+
+class Corruption:
+    """Corrupt rows of the network's scaled space with a noise defined in data units."""
+
+    def __init__(self, noise, stats, center, scale):
+        self.noise = noise
+        self.stats = stats
+        self.center = center
+        self.scale = scale
+
+    def __call__(self, X_scaled):
+        raw = X_scaled * self.scale + self.center
+        return (self.noise.corrupt(raw, self.stats) - self.center) / self.scale
