@@ -38,8 +38,18 @@ AUTO_MIN_PATIENCE_STEPS = 300
 MIN_VALID_ROWS = 50
 
 
-def _as_float32(A):
-    return np.asarray(A, dtype=np.float32)
+def as_tensor(A):
+    """``torch.from_numpy`` of a C-contiguous copy or view of ``A``.
+
+    Read-only arrays (memory-mapped input, for example) are shared too: skae
+    only reads them, so torch's warning about non-writable arrays is silenced.
+    """
+    A = np.ascontiguousarray(A)
+    if A.flags.writeable:
+        return torch.from_numpy(A)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+        return torch.from_numpy(A)
 
 
 def resolve_device(device):
@@ -47,6 +57,22 @@ def resolve_device(device):
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     return device
+
+
+def column_stats(X, chunk_size=16384):
+    """Column means and standard deviations in float64, over chunks of rows.
+
+    ``np.std`` would allocate a float64 copy of the whole array.
+    """
+    n_samples = len(X)
+    total = np.zeros(X.shape[1])
+    for start in range(0, n_samples, chunk_size):
+        total += np.sum(X[start : start + chunk_size], axis=0, dtype=np.float64)
+    mean = total / n_samples
+    squares = np.zeros(X.shape[1])
+    for start in range(0, n_samples, chunk_size):
+        squares += np.sum((X[start : start + chunk_size] - mean) ** 2, axis=0)
+    return mean, np.sqrt(squares / n_samples)
 
 
 def fit_scaler(X, scaling):
@@ -64,14 +90,13 @@ def fit_scaler(X, scaling):
         center = np.min(X, axis=0).astype(np.float64)
         spread = np.max(X, axis=0).astype(np.float64) - center
     else:
-        center = np.mean(X, axis=0, dtype=np.float64)
-        spread = np.std(X, axis=0, dtype=np.float64)
+        center, spread = column_stats(X)
     rms = np.sqrt(np.mean(spread**2))
     floor = 1e-2 * rms if rms > 0 else 1.0
     return center, np.maximum(spread, floor)
 
 
-def pca_init(X_scaled, weight, n_components, chunk_size=65536):
+def pca_init(X_scaled, weight, n_components, chunk_size=16384):
     """Linear encoder and decoder that reproduce PCA of weighted, scaled data.
 
     Returns ``(enc_w, enc_b, dec_w, dec_b)``: ``z = enc_w @ x + enc_b`` are the
@@ -476,68 +501,90 @@ class BaseAutoencoder(BaseEstimator):
         check_is_fitted(self, "net_")
         return self.net_.module_
 
-    def _scale_rows(self, X):
-        """``(X - center_) / scale_`` as float32."""
-        return ((X - self.center_) / self.scale_).astype(np.float32, copy=False)
+    def _affine(self, dtype, device):
+        """``center_`` and ``scale_`` as torch tensors of ``dtype``."""
+        return (
+            torch.as_tensor(self.center_, dtype=dtype, device=device),
+            torch.as_tensor(self.scale_, dtype=dtype, device=device),
+        )
 
-    def _scale(self, X, chunk_size=65536):
-        """``_scale_rows`` of all of ``X``, without float64 temporaries."""
+    def _to_net(self, x):
+        """Rows in the data's units -> the network's float32 input."""
+        center, scale = self._affine(x.dtype, x.device)
+        return ((x - center) / scale).float()
+
+    def _from_net(self, out, dtype):
+        """The network's output -> rows in the data's units, of torch ``dtype``."""
+        if self.loss == "bce":
+            return torch.sigmoid(out).to(dtype)
+        center, scale = self._affine(dtype, out.device)
+        return out.to(dtype) * scale + center
+
+    def _scale(self, X, chunk_size=16384):
+        """The network's float32 input for all of ``X`` (one copy, in chunks)."""
         out = np.empty(X.shape, dtype=np.float32)
         for start in range(0, len(X), chunk_size):
-            out[start : start + chunk_size] = self._scale_rows(X[start : start + chunk_size])
+            chunk = as_tensor(X[start : start + chunk_size])
+            out[start : start + chunk_size] = self._to_net(chunk).numpy()
         return out
 
-    def _apply(self, fn, A, n_out, dtype, prepare):
-        """Run ``fn`` over ``prepare(batch)`` for padded batches of ``A``.
+    def _apply(self, fn, A, shape, dtype):
+        """``fn`` over padded batches of the rows ``A``, as torch tensors.
 
-        Returns a numpy array of ``dtype``; ``prepare`` turns a batch of ``A``
-        into the float32 array the module expects.
+        ``fn`` maps a tensor of rows of ``A`` to a tensor with as many rows;
+        the results are gathered into a numpy array of ``shape[1:]`` per row
+        and ``dtype``. Batches smaller than ``MIN_INFERENCE_ROWS`` are padded
+        with zeros, so a row's result does not depend on its batch.
         """
         module = self.net_.module_
         module.eval()
         device = next(module.parameters()).device
-        out = np.empty((len(A), n_out), dtype=dtype)
+        out = np.empty((len(A), *shape), dtype=dtype)
         with torch.inference_mode():
             for start in range(0, len(A), INFERENCE_BATCH_SIZE):
-                chunk = prepare(A[start : start + INFERENCE_BATCH_SIZE])
-                n = len(chunk)
+                x = as_tensor(A[start : start + INFERENCE_BATCH_SIZE])
+                n = len(x)
                 if n < MIN_INFERENCE_ROWS:
-                    padding = np.zeros((MIN_INFERENCE_ROWS - n, chunk.shape[1]), chunk.dtype)
-                    chunk = np.concatenate([chunk, padding])
-                result = fn(torch.from_numpy(np.ascontiguousarray(chunk)).to(device))
-                out[start : start + n] = result[:n].cpu().numpy()
+                    x = torch.cat([x, x.new_zeros(MIN_INFERENCE_ROWS - n, *x.shape[1:])])
+                out[start : start + n] = fn(x.to(device))[:n].cpu().numpy()
         return out
 
     def _encode(self, X, dtype=None):
         """Codes of validated ``X``, in ``dtype`` (default: ``X``'s float dtype)."""
-        module = self.net_.module_
-        dtype = X.dtype if dtype is None else dtype
-        return self._apply(module.encode, X, self.n_components, dtype, self._scale_rows)
+        dtype = X.dtype if dtype is None else np.dtype(dtype)
+        torch_dtype = torch.from_numpy(np.empty(0, dtype)).dtype
+        encode = self.net_.module_.encode
+        return self._apply(
+            lambda x: encode(self._to_net(x)).to(torch_dtype), X, (self.n_components,), dtype
+        )
 
     def _decode(self, Z, dtype):
-        """Reconstructions, in the data's units, of codes ``Z``."""
-        out = self._apply(
-            self.net_.module_.decode, Z, len(self.scale_), np.float64, _as_float32
+        """Reconstructions, in the data's units and ``dtype``, of codes ``Z``."""
+        dtype = np.dtype(dtype)
+        torch_dtype = torch.from_numpy(np.empty(0, dtype)).dtype
+        decode = self.net_.module_.decode
+        return self._apply(
+            lambda z: self._from_net(decode(z.float()), torch_dtype),
+            Z,
+            (len(self.scale_),),
+            dtype,
         )
-        return self._unscale_output(out).astype(dtype, copy=False)
-
-    def _unscale_output(self, out):
-        if self.loss == "bce":
-            return 1.0 / (1.0 + np.exp(-out))
-        return out * self.scale_ + self.center_
-
-    def _reconstruct(self, X):
-        return self._decode(self._encode(X, np.float32), np.float64)
 
     def _reconstruction_errors(self, X):
-        """Per-row reconstruction error (float64) in the data's units."""
-        X_hat = self._reconstruct(X)
-        X = np.asarray(X, dtype=np.float64)
-        if self.loss == "bce":
-            eps = 1e-7
-            P = np.clip(X_hat, eps, 1 - eps)
-            return -np.mean(X * np.log(P) + (1 - X) * np.log1p(-P), axis=1)
-        return np.mean((X - X_hat) ** 2, axis=1)
+        """Per-row reconstruction error in the data's units, in one pass.
+
+        Computed in ``X``'s float dtype, returned as float64.
+        """
+        module = self.net_.module_
+
+        def errors(x):
+            x_hat = self._from_net(module(self._to_net(x))[0], x.dtype)
+            if self.loss == "bce":
+                p = x_hat.clamp(1e-7, 1 - 1e-7)
+                return -torch.mean(x * torch.log(p) + (1 - x) * torch.log1p(-p), dim=1)
+            return torch.mean((x - x_hat) ** 2, dim=1)
+
+        return self._apply(errors, X, (), np.float64)
 
     def _check_codes(self, Z):
         Z = check_array(Z, dtype=[np.float64, np.float32])

@@ -12,7 +12,8 @@ import copy
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, EpochTimer, PrintLog
+from skorch.utils import TeeGenerator
 from torch import nn
 from torch.nn import functional as F
 
@@ -128,19 +129,6 @@ class AutoencoderNet(NeuralNet):
         super().__init__(*args, **kwargs)
         self.corruption = corruption
 
-    def get_split_datasets(self, X, y=None, **fit_params):
-        dataset_train, dataset_valid = super().get_split_datasets(X, y, **fit_params)
-        if self.corruption is not None and dataset_valid is not None:
-            clean = dataset_valid.X[dataset_valid.indices]
-            dataset_valid = RowsDataset(self.corruption(clean), target=clean)
-        return dataset_train, dataset_valid
-
-    def train_step_single(self, batch, **fit_params):
-        if self.corruption is not None:
-            Xi, yi = batch
-            batch = (self.corruption(Xi), yi)
-        return super().train_step_single(batch, **fit_params)
-
     def get_dataset(self, X, y=None):
         if isinstance(X, RowsDataset):
             return X
@@ -154,13 +142,85 @@ class AutoencoderNet(NeuralNet):
         reconstruction = y_pred[0] if isinstance(y_pred, tuple) else y_pred
         return self.criterion_(reconstruction, y_true)
 
+    # Speed: skorch records every batch in the history and notifies every
+    # callback of every batch. Here losses are summed on the device and
+    # recorded once per epoch (as ``train_loss`` / ``valid_loss``, which
+    # skorch's scoring callbacks would otherwise compute), and batch hooks
+    # are called only for callbacks that implement them.
+
+    def get_default_callbacks(self):
+        return [("epoch_timer", EpochTimer()), ("print_log", PrintLog())]
+
+    def initialize_callbacks(self):
+        super().initialize_callbacks()
+        self._batch_hooks = {
+            hook: [cb for _, cb in self.callbacks_ if _overrides(cb, hook)]
+            for hook in ("on_batch_begin", "on_batch_end", "on_grad_computed")
+        }
+        return self
+
+    def _notify_batch(self, hook, **kwargs):
+        for cb in self._batch_hooks[hook]:
+            getattr(cb, hook)(self, **kwargs)
+
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        if iterator is None:
+            return
+        total, n_rows, n_batches = 0.0, 0, 0
+        for batch in iterator:
+            self._notify_batch("on_batch_begin", batch=batch, training=training)
+            step = step_fn(batch, **fit_params)
+            size = len(batch[0])
+            total = total + step["loss"].detach() * size
+            n_rows += size
+            n_batches += 1
+            self._notify_batch("on_batch_end", batch=batch, training=training, **step)
+        self.history.record(prefix + "_loss", float(total / max(n_rows, 1)))
+        self.history.record(prefix + "_batch_count", n_batches)
+
+    def train_step(self, batch, **fit_params):
+        # One optimizer, no closure: skae always trains with AdamW.
+        self.optimizer_.zero_grad(set_to_none=True)
+        step = self.train_step_single(batch, **fit_params)
+        if self._batch_hooks["on_grad_computed"]:
+            params = TeeGenerator(self.get_all_learnable_params())
+            self._notify_batch("on_grad_computed", named_parameters=params, batch=batch,
+                               training=True)
+        self.optimizer_.step()
+        return step
+
+    def _set_training(self, training=True):
+        # skorch calls this at every step; walking the module tree once per
+        # change of mode is enough.
+        if self.module_.training != training:
+            super()._set_training(training)
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        dataset_train, dataset_valid = super().get_split_datasets(X, y, **fit_params)
+        if self.corruption is not None and dataset_valid is not None:
+            clean = dataset_valid.X[dataset_valid.indices]
+            dataset_valid = RowsDataset(self.corruption(clean), target=clean)
+        return dataset_train, dataset_valid
+
+    def train_step_single(self, batch, **fit_params):
+        if self.corruption is not None:
+            Xi, yi = batch
+            batch = (self.corruption(Xi), yi)
+        return super().train_step_single(batch, **fit_params)
+
+
+def _overrides(callback, hook):
+    """Whether ``callback`` implements ``hook`` rather than inheriting the no-op."""
+    return getattr(type(callback), hook, None) is not getattr(Callback, hook)
+
 
 class BestWeights(Callback):
     """Early stopping that also counts the weights training started from.
 
-    The loss monitored (``valid_loss`` when there is a validation set, else
-    ``train_loss``) is measured once before the first epoch, so a model
-    initialised from PCA is never returned worse than where it started.
+    The loss monitored is ``valid_loss`` when there is a validation set, else
+    ``train_loss``. The validation loss of the initial weights is measured
+    before the first epoch, so a model initialised from PCA is never
+    returned worse than where it started on the validation rows.
     Training stops after ``patience`` epochs without a relative improvement
     of ``tol``; the best weights seen are restored when training ends,
     however it ends.
@@ -189,10 +249,13 @@ class BestWeights(Callback):
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
         if self.best_state_ is not None:
             return
-        dataset = dataset_valid if self.monitor == "valid_loss" else dataset_train
-        self.best_loss_ = self._initial_loss(net, dataset)
         self.best_state_ = copy.deepcopy(net.module_.state_dict())
         self.best_epoch_ = 0
+        if self.monitor == "valid_loss":
+            self.best_loss_ = self._initial_loss(net, dataset_valid)
+        # The training loss of an epoch is measured while the weights move, so
+        # it is not comparable with a loss of the initial weights: those are
+        # kept only as the fallback if training diverges at once.
 
     def on_epoch_end(self, net, **kwargs):
         current = net.history[-1, self.monitor]

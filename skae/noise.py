@@ -15,6 +15,8 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval
 
+from ._base import column_stats
+
 
 @dataclass
 class FeatureStats:
@@ -29,7 +31,8 @@ class FeatureStats:
         def tensor(values):
             return torch.as_tensor(values, dtype=torch.float32, device=device)
 
-        return cls(tensor(X.std(axis=0)), tensor(X.min(axis=0)), tensor(X.max(axis=0)))
+        std = column_stats(X)[1]
+        return cls(tensor(std), tensor(X.min(axis=0)), tensor(X.max(axis=0)))
 
     @property
     def rms_std(self):

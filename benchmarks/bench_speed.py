@@ -1,0 +1,178 @@
+"""Training and inference speed of skae against a hand-written PyTorch loop.
+
+The reference is the loop a user would write: one pre-made float32 tensor,
+a ``randperm`` per epoch, slices of ``batch_size`` rows, the same module
+(built by skae), the same optimizer, epochs and batch size. Runs alternate
+(reference, skae, reference, skae, ...) in one process and medians over the
+repeats are compared, so load on the shared machine hits both alike.
+
+Inference is compared with the module's own forward pass over a pre-made
+tensor in batches of 8192 rows under ``torch.inference_mode``.
+
+Memory (``--memory``) runs each contender in a fresh subprocess and reads the
+peak resident memory above what the process held once the data was made.
+
+    python benchmarks/bench_speed.py            # 100,000 x 64, 3 epochs
+    python benchmarks/bench_speed.py --quick    # 20,000 x 64, fewer repeats
+    python benchmarks/bench_speed.py --memory --scaling
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+
+from skae import AutoencoderTransformer
+
+HIDDEN, K, BATCH = (128, 32), 8, 256
+
+
+def make_data(n_rows, n_features=64, seed=0):
+    """Low-rank data with a curved part and noise, float32."""
+    rng = np.random.RandomState(seed)
+    latent = rng.randn(n_rows, K).astype(np.float32)
+    mixing = rng.randn(K, n_features).astype(np.float32)
+    X = latent @ mixing + np.tanh(latent[:, :1] ** 2) * mixing[1]
+    return X + 0.1 * rng.randn(n_rows, n_features).astype(np.float32)
+
+
+def skae_model(epochs):
+    return AutoencoderTransformer(
+        K, hidden_layer_sizes=HIDDEN, max_epochs=epochs, batch_size=BATCH,
+        early_stopping=False, device="cpu", random_state=0,
+    )
+
+
+def reference_fit(X, epochs, seed=0):
+    """The hand-written loop: same module, optimizer and data layout as skae."""
+    torch.manual_seed(seed)
+    module = skae_model(epochs)._build_module(X.shape[1], HIDDEN)
+    center, scale = X.mean(0), X.std(0)
+    data = torch.from_numpy((X - center) / scale)
+    opt = torch.optim.AdamW(module.parameters(), lr=1e-3, weight_decay=0.0, fused=True)
+    module.train()
+    for _ in range(epochs):
+        perm = torch.randperm(len(data))
+        for start in range(0, len(data), BATCH):
+            xb = data[perm[start : start + BATCH]]
+            opt.zero_grad(set_to_none=True)
+            loss = torch.mean((module(xb)[0] - xb) ** 2)
+            loss.backward()
+            opt.step()
+    return module
+
+
+def reference_forward(fn, A):
+    with torch.inference_mode():
+        return torch.cat([fn(A[s : s + 8192]) for s in range(0, len(A), 8192)])
+
+
+def timed(fn, *args):
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+def interleaved(a, b, repeats):
+    """Median times of ``a()`` and ``b()``, run alternately."""
+    times_a, times_b = [], []
+    for _ in range(repeats):
+        times_a.append(timed(a))
+        times_b.append(timed(b))
+    return float(np.median(times_a)), float(np.median(times_b))
+
+
+def speed(n_rows, epochs, repeats):
+    X = make_data(n_rows)
+    ref, ours = interleaved(lambda: reference_fit(X, epochs),
+                            lambda: skae_model(epochs).fit(X), repeats)
+    print(f"| fit, {n_rows:,} rows, {epochs} epochs | {ref:.2f} | {ours:.2f} | {ours / ref:.2f} |")
+
+    model = skae_model(1).fit(X)
+    module = model.module_
+    module.eval()
+    A = torch.from_numpy(model._scale(X))
+    Z = torch.from_numpy(model.transform(X))
+    pairs = [
+        ("transform", lambda: reference_forward(module.encode, A), lambda: model.transform(X)),
+        ("inverse_transform", lambda: reference_forward(module.decode, Z),
+         lambda: model.inverse_transform(Z.numpy())),
+        ("score_samples", lambda: reference_forward(lambda a: module(a)[0], A),
+         lambda: model.score_samples(X)),
+    ]
+    for name, reference, ours_fn in pairs:
+        ref, ours = interleaved(reference, ours_fn, max(repeats, 5))
+        print(f"| {name}, {n_rows:,} rows | {ref:.3f} | {ours:.3f} | {ours / ref:.2f} |")
+
+
+def memory_child(which, n_rows, epochs):
+    """Peak RSS above the data, in MiB, of one fit (run in a fresh process)."""
+    X = make_data(n_rows)
+    if which == "skae":
+        skae_model(1).fit(X[:1000])  # warm up imports and allocators alike
+    else:
+        reference_fit(X[:1000], 1)
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # reset the peak-RSS counter
+    base = _status("VmRSS")
+    (skae_model(epochs).fit if which == "skae" else lambda X: reference_fit(X, epochs))(X)
+    print(json.dumps({"peak_mib": (_status("VmHWM") - base) / 1024,
+                      "data_mib": X.nbytes / 2**20}))
+
+
+def _status(key):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])  # KiB
+
+
+def memory(n_rows, epochs):
+    out = {}
+    for which in ("reference", "skae"):
+        cmd = [sys.executable, __file__, "--memory-child", which, "--rows", str(n_rows),
+               "--epochs", str(epochs)]
+        out[which] = json.loads(subprocess.check_output(cmd).decode().strip().splitlines()[-1])
+    ref, ours = out["reference"]["peak_mib"], out["skae"]["peak_mib"]
+    print(f"| peak memory above the data, {n_rows:,} rows (data {out['skae']['data_mib']:.0f} "
+          f"MiB) | {ref:.0f} MiB | {ours:.0f} MiB | {ours / ref:.2f} |")
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--memory", action="store_true")
+    parser.add_argument("--scaling", action="store_true", help="skae at 10k, 100k and 1M rows")
+    parser.add_argument("--rows", type=int, default=None)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--memory-child", choices=["reference", "skae"])
+    args = parser.parse_args()
+    rows = args.rows or (20_000 if args.quick else 100_000)
+    if args.memory_child:
+        return memory_child(args.memory_child, rows, args.epochs)
+
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; "
+          "times are medians in seconds\n")
+    print("| what | reference | skae | skae / reference |")
+    print("|---|---|---|---|")
+    speed(rows, args.epochs, args.repeats or (3 if args.quick else 5))
+    if args.memory:
+        memory(rows, args.epochs)
+    if args.scaling:
+        print("\n| rows | skae fit (s) | per 1k rows (ms) | peak memory above data (MiB) |")
+        print("|---|---|---|---|")
+        for n in (10_000, 100_000, 1_000_000):
+            X = make_data(n)
+            t = timed(skae_model(1).fit, X)
+            mem = memory(n, 1)["skae"]["peak_mib"] if args.memory else float("nan")
+            print(f"| {n:,} | {t:.2f} | {1000 * t / (n / 1000):.2f} | {mem:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
