@@ -14,7 +14,7 @@ peak resident memory above what the process held once the data was made.
 
     python benchmarks/bench_speed.py            # 100,000 x 64, 3 epochs
     python benchmarks/bench_speed.py --quick    # 20,000 x 64, fewer repeats
-    python benchmarks/bench_speed.py --memory --scaling
+    python benchmarks/bench_speed.py --memory --scaling --others
 """
 
 import argparse
@@ -109,6 +109,46 @@ def speed(n_rows, epochs, repeats):
         print(f"| {name}, {n_rows:,} rows | {ref:.3f} | {ours:.3f} | {ours / ref:.2f} |")
 
 
+def plain_skorch_fit(X, epochs):
+    """A plain skorch NeuralNet (its default Dataset and DataLoader), same module."""
+    from skorch import NeuralNet
+
+    class Net(NeuralNet):
+        def get_loss(self, y_pred, y_true, *args, **kwargs):
+            return super().get_loss(y_pred[0], y_true, *args, **kwargs)
+
+    torch.manual_seed(0)
+    module = skae_model(epochs)._build_module(X.shape[1], HIDDEN)
+    data = (X - X.mean(0)) / X.std(0)
+    Net(module, criterion=torch.nn.MSELoss, optimizer=torch.optim.AdamW, lr=1e-3,
+        optimizer__fused=True, max_epochs=epochs, batch_size=BATCH, train_split=None,
+        verbose=0).fit(data, data)
+
+
+def pyod_fit(X, epochs):
+    from pyod.models.auto_encoder import AutoEncoder
+
+    AutoEncoder(hidden_neuron_list=[*HIDDEN, K], epoch_num=epochs, batch_size=BATCH,
+                verbose=0).fit(X)
+
+
+def others(n_rows, epochs, repeats):
+    """Other ways to train, each against the reference loop."""
+    X = make_data(n_rows)
+    contenders = [("plain skorch NeuralNet", plain_skorch_fit)]
+    try:
+        import pyod  # noqa: F401
+
+        contenders.append(("PyOD AutoEncoder", pyod_fit))
+    except ImportError:
+        print("(PyOD not installed: skipped)")
+    for name, fit in contenders:
+        ref, theirs = interleaved(lambda: reference_fit(X, epochs), lambda: fit(X, epochs),
+                                  repeats)
+        print(f"| fit with {name}, {n_rows:,} rows, {epochs} epochs | {ref:.2f} "
+              f"| {theirs:.2f} | {theirs / ref:.2f} |", flush=True)
+
+
 def memory_child(which, n_rows, epochs):
     """Peak RSS above the data, in MiB, of one fit (run in a fresh process)."""
     X = make_data(n_rows)
@@ -131,15 +171,17 @@ def _status(key):
                 return int(line.split()[1])  # KiB
 
 
-def memory(n_rows, epochs):
+def memory(n_rows, epochs, quiet=False):
     out = {}
     for which in ("reference", "skae"):
         cmd = [sys.executable, __file__, "--memory-child", which, "--rows", str(n_rows),
                "--epochs", str(epochs)]
         out[which] = json.loads(subprocess.check_output(cmd).decode().strip().splitlines()[-1])
     ref, ours = out["reference"]["peak_mib"], out["skae"]["peak_mib"]
-    print(f"| peak memory above the data, {n_rows:,} rows (data {out['skae']['data_mib']:.0f} "
-          f"MiB) | {ref:.0f} MiB | {ours:.0f} MiB | {ours / ref:.2f} |")
+    if not quiet:
+        print(f"| peak memory above the data, {n_rows:,} rows (data "
+              f"{out['skae']['data_mib']:.0f} MiB) | {ref:.0f} MiB | {ours:.0f} MiB "
+              f"| {ours / ref:.2f} |")
     return out
 
 
@@ -148,6 +190,8 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--memory", action="store_true")
     parser.add_argument("--scaling", action="store_true", help="skae at 10k, 100k and 1M rows")
+    parser.add_argument("--others", action="store_true",
+                        help="also time a plain skorch NeuralNet and PyOD's AutoEncoder")
     parser.add_argument("--rows", type=int, default=None)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=None)
@@ -162,16 +206,22 @@ def main():
     print("| what | reference | skae | skae / reference |")
     print("|---|---|---|---|")
     speed(rows, args.epochs, args.repeats or (3 if args.quick else 5))
+    if args.others:
+        print("\n| other contenders | reference | contender | contender / reference |")
+        print("|---|---|---|---|")
+        others(rows, args.epochs, args.repeats or (3 if args.quick else 5))
     if args.memory:
         memory(rows, args.epochs)
     if args.scaling:
-        print("\n| rows | skae fit (s) | per 1k rows (ms) | peak memory above data (MiB) |")
-        print("|---|---|---|---|")
+        print("\n| rows | skae fit, 1 epoch (s) | ms per 1k rows | peak memory above "
+              "the data (MiB) | data (MiB) |")
+        print("|---|---|---|---|---|")
         for n in (10_000, 100_000, 1_000_000):
             X = make_data(n)
-            t = timed(skae_model(1).fit, X)
-            mem = memory(n, 1)["skae"]["peak_mib"] if args.memory else float("nan")
-            print(f"| {n:,} | {t:.2f} | {1000 * t / (n / 1000):.2f} | {mem:.0f} |")
+            t = float(np.median([timed(skae_model(1).fit, X) for _ in range(3)]))
+            mem = memory(n, 1, quiet=True)["skae"]["peak_mib"] if args.memory else float("nan")
+            print(f"| {n:,} | {t:.2f} | {1000 * t / (n / 1000):.2f} | {mem:.0f} "
+                  f"| {X.nbytes / 2**20:.0f} |", flush=True)
 
 
 if __name__ == "__main__":

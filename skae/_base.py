@@ -6,6 +6,7 @@ offers encoding, decoding and per-row reconstruction error to subclasses.
 Subclasses add public methods; variants override the ``_build_*`` hooks.
 """
 
+import contextlib
 import copy
 import warnings
 from numbers import Integral, Real
@@ -38,6 +39,34 @@ AUTO_MIN_PATIENCE_STEPS = 300
 MIN_VALID_ROWS = 50
 
 
+#: Networks whose training step costs fewer multiply-adds than this train on
+#: one CPU thread: a second thread does not speed such small steps up, and
+#: threads that spin against other work on shared cores slow them down
+#: several times (docs/benchmarks.md).
+ONE_THREAD_STEP_FLOPS = 5e7
+
+
+@contextlib.contextmanager
+def torch_threads(n_threads):
+    """Run the block with ``n_threads`` torch threads (None: unchanged), then restore."""
+    previous = torch.get_num_threads()
+    if n_threads is not None and n_threads != previous:
+        torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != previous:
+            torch.set_num_threads(previous)
+
+
+def training_threads(module, batch_size, device):
+    """1 for small networks on the CPU, else None (torch's own setting)."""
+    if torch.device(device).type != "cpu":
+        return None
+    weights = sum(p.numel() for p in module.parameters() if p.dim() > 1)
+    return 1 if 3 * batch_size * weights < ONE_THREAD_STEP_FLOPS else None
+
+
 def as_tensor(A):
     """``torch.from_numpy`` of a C-contiguous copy or view of ``A``.
 
@@ -59,7 +88,7 @@ def resolve_device(device):
     return device
 
 
-def column_stats(X, chunk_size=16384):
+def column_stats(X, chunk_size=4096):
     """Column means and standard deviations in float64, over chunks of rows.
 
     ``np.std`` would allocate a float64 copy of the whole array.
@@ -89,6 +118,13 @@ def fit_scaler(X, scaling):
     if scaling == "minmax":
         center = np.min(X, axis=0).astype(np.float64)
         spread = np.max(X, axis=0).astype(np.float64) - center
+    elif scaling == "robust":
+        # Median and interquartile range (as a normal's standard deviation);
+        # columns with a zero IQR (binary, mostly constant) use their std.
+        q1, center, q3 = np.percentile(X, [25, 50, 75], axis=0)
+        spread = (q3 - q1) / 1.349
+        std = column_stats(X)[1]
+        spread = np.where(spread > 0, spread, std)
     else:
         center, spread = column_stats(X)
     rms = np.sqrt(np.mean(spread**2))
@@ -96,7 +132,7 @@ def fit_scaler(X, scaling):
     return center, np.maximum(spread, floor)
 
 
-def pca_init(X_scaled, weight, n_components, chunk_size=16384):
+def pca_init(X_scaled, weight, n_components, chunk_size=4096):
     """Linear encoder and decoder that reproduce PCA of weighted, scaled data.
 
     Returns ``(enc_w, enc_b, dec_w, dec_b)``: ``z = enc_w @ x + enc_b`` are the
@@ -143,12 +179,14 @@ BASE_PARAMETERS = """\
         ``X``, the error PCA minimises. ``"bce"`` is binary cross-entropy for
         data in [0, 1]; the decoder then ends in a sigmoid.
 
-    scaling : {"standard", "minmax"} or None, default="standard"
-        How features are scaled inside the network (centred and divided by
-        their standard deviation, or mapped to [0, 1]). Scaling conditions
-        training, so columns in different units just work; it does not
-        change the objective, which stays the error in the units of ``X``:
-        as with ``PCA``, put a ``StandardScaler`` first to weigh every column
+    scaling : {"standard", "robust", "minmax"} or None, default="standard"
+        How features are scaled inside the network: centred and divided by
+        their standard deviation, by their median and interquartile range
+        (robust to skewed columns and outliers), or mapped to [0, 1]. None
+        feeds ``X`` as it is. Scaling conditions training, so columns in
+        different units just work. For the transformers it does not change
+        the objective, which stays the error in the units of ``X``: as with
+        ``PCA``, put a ``StandardScaler`` first to weigh every column
         equally.
 
     init : {"pca", "random"}, default="pca"
@@ -262,7 +300,7 @@ class BaseAutoencoder(BaseEstimator):
         "hidden_layer_sizes": ["array-like"],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "loss": [StrOptions({"mse", "bce"})],
-        "scaling": [StrOptions({"standard", "minmax"}), None],
+        "scaling": [StrOptions({"standard", "robust", "minmax"}), None],
         "init": [StrOptions({"pca", "random"})],
         "linear_path": ["boolean"],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -365,7 +403,9 @@ class BaseAutoencoder(BaseEstimator):
                 module, train_idx, valid_idx, max_epochs, patience, device,
                 corruption=self._corruption(X, device),
             )
-            net.fit(RowsDataset(torch.from_numpy(X_scaled).to(device)), None)
+            data = RowsDataset(torch.from_numpy(X_scaled).to(device))
+            with torch_threads(training_threads(module, self.batch_size, device)):
+                net.fit(data, None)
         self.net_ = net
         self._record_history(net)
         return X
@@ -402,7 +442,8 @@ class BaseAutoencoder(BaseEstimator):
         if self.max_epochs != "auto":
             return self.max_epochs, patience
         steps_per_epoch = -(-n_train // self.batch_size)
-        epochs = int(np.clip(-(-AUTO_STEPS // steps_per_epoch), AUTO_MIN_EPOCHS, AUTO_MAX_EPOCHS))
+        epochs = -(-self._auto_steps // steps_per_epoch)
+        epochs = int(np.clip(epochs, AUTO_MIN_EPOCHS, AUTO_MAX_EPOCHS))
         if patience is not None:
             patience = max(patience, -(-AUTO_MIN_PATIENCE_STEPS // steps_per_epoch))
         return epochs, patience
@@ -419,7 +460,7 @@ class BaseAutoencoder(BaseEstimator):
 
     def _init_module(self, module, X_scaled):
         """Hook: start the module at PCA's solution for the training loss."""
-        weight = self.scale_**2 / np.mean(self.scale_**2)
+        weight = self._loss_weights()
         enc_w, enc_b, dec_w, dec_b = pca_init(X_scaled, weight, self.n_components)
         if self.loss == "bce":
             # Least-squares decoder from the codes to the logits of the data.
@@ -432,6 +473,20 @@ class BaseAutoencoder(BaseEstimator):
         module.init_linear(
             *(np.asarray(a, dtype=np.float32) for a in (enc_w, enc_b, dec_w, dec_b))
         )
+
+    def _loss_weights(self):
+        """Hook: per-feature weights of the squared error in the scaled space.
+
+        Proportional to ``scale_**2``: the error in the units of ``X``, as PCA.
+        """
+        return self.scale_**2 / np.mean(self.scale_**2)
+
+    def _error_weights(self):
+        """Hook: per-feature weights of ``score_samples``' squared errors.
+
+        None: the plain squared error in the units of ``X``.
+        """
+        return None
 
     def _corruption(self, X, device):
         """Hook: a callable corrupting training batches, or None."""
@@ -457,7 +512,9 @@ class BaseAutoencoder(BaseEstimator):
         callbacks += copy.deepcopy(list(self.callbacks or []))
         return self._net_class(
             module=module,
-            criterion=ReconstructionLoss(self.loss, self.center_, self.scale_),
+            criterion=ReconstructionLoss(
+                self.loss, self.center_, self.scale_, self._loss_weights()
+            ),
             optimizer=torch.optim.AdamW,
             lr=self.learning_rate,
             optimizer__weight_decay=self.weight_decay,
@@ -473,6 +530,8 @@ class BaseAutoencoder(BaseEstimator):
         )
 
     _net_class = AutoencoderNet
+    #: Optimizer steps budgeted by ``max_epochs="auto"``.
+    _auto_steps = AUTO_STEPS
 
     def _record_history(self, net):
         history = net.history
@@ -520,7 +579,7 @@ class BaseAutoencoder(BaseEstimator):
         center, scale = self._affine(dtype, out.device)
         return out.to(dtype) * scale + center
 
-    def _scale(self, X, chunk_size=16384):
+    def _scale(self, X, chunk_size=4096):
         """The network's float32 input for all of ``X`` (one copy, in chunks)."""
         out = np.empty(X.shape, dtype=np.float32)
         for start in range(0, len(X), chunk_size):
@@ -576,13 +635,17 @@ class BaseAutoencoder(BaseEstimator):
         Computed in ``X``'s float dtype, returned as float64.
         """
         module = self.net_.module_
+        weights = self._error_weights()
 
         def errors(x):
             x_hat = self._from_net(module(self._to_net(x))[0], x.dtype)
             if self.loss == "bce":
                 p = x_hat.clamp(1e-7, 1 - 1e-7)
                 return -torch.mean(x * torch.log(p) + (1 - x) * torch.log1p(-p), dim=1)
-            return torch.mean((x - x_hat) ** 2, dim=1)
+            squares = (x - x_hat) ** 2
+            if weights is not None:
+                squares = squares * torch.as_tensor(weights, dtype=x.dtype, device=x.device)
+            return torch.mean(squares, dim=1)
 
         return self._apply(errors, X, (), np.float64)
 

@@ -94,20 +94,20 @@ class ReconstructionLoss(nn.Module):
 
     The network sees standardised data ``x_s = (x - mean) / scale``.
 
-    - ``"mse"``: squared error weighted by ``scale**2`` (normalised to mean
-      one), which is the squared error in the units of the original data,
-      up to a constant factor: the objective PCA minimises.
+    - ``"mse"``: squared error weighted per feature by ``weight``. With
+      ``weight`` proportional to ``scale**2`` this is the squared error in the
+      units of the original data, up to a constant factor: the objective PCA
+      minimises. With equal weights, every standardised feature counts alike.
     - ``"bce"``: binary cross-entropy between ``sigmoid(output)`` and the
       original data, which must lie in [0, 1].
     """
 
-    def __init__(self, loss, mean, scale):
+    def __init__(self, loss, mean, scale, weight):
         super().__init__()
         self.loss = loss
-        scale = torch.as_tensor(scale, dtype=torch.float32)
         self.register_buffer("mean", torch.as_tensor(mean, dtype=torch.float32))
-        self.register_buffer("scale", scale)
-        self.register_buffer("weight", scale**2 / torch.mean(scale**2))
+        self.register_buffer("scale", torch.as_tensor(scale, dtype=torch.float32))
+        self.register_buffer("weight", torch.as_tensor(weight, dtype=torch.float32))
 
     def forward(self, output, target):
         if self.loss == "bce":
