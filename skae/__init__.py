@@ -1,8 +1,15 @@
 """skae: scikit-learn estimators for autoencoders, built on PyTorch and skorch."""
 
 from . import noise
+from ._outlier import AutoencoderOutlierDetector
 from ._transformer import AutoencoderTransformer, DenoisingAutoencoder
 
 __version__ = "0.1.0"
 
-__all__ = ["AutoencoderTransformer", "DenoisingAutoencoder", "noise", "__version__"]
+__all__ = [
+    "AutoencoderOutlierDetector",
+    "AutoencoderTransformer",
+    "DenoisingAutoencoder",
+    "noise",
+    "__version__",
+]

@@ -104,13 +104,14 @@ def column_stats(X, chunk_size=4096):
     return mean, np.sqrt(squares / n_samples)
 
 
-def fit_scaler(X, scaling):
+def fit_scaler(X, scaling, floor=1e-2):
     """Return ``(center, scale)`` of shape ``(n_features,)`` in float64.
 
-    ``scale`` is floored at 1% of the root-mean-square scale so that nearly
-    constant columns are not blown up into huge inputs; the loss is measured
-    in the data's own units whatever the scale, so the floor only affects
-    how the network sees its input.
+    ``scale`` is floored at ``floor`` times the root-mean-square scale so that
+    nearly constant columns are not blown up into huge inputs (constant
+    columns get the floor, or 1 when it is 0). For the transformers the loss
+    is measured in the data's own units whatever the scale, so the floor
+    only affects how the network sees its input.
     """
     n_features = X.shape[1]
     if scaling is None:
@@ -128,8 +129,9 @@ def fit_scaler(X, scaling):
     else:
         center, spread = column_stats(X)
     rms = np.sqrt(np.mean(spread**2))
-    floor = 1e-2 * rms if rms > 0 else 1.0
-    return center, np.maximum(spread, floor)
+    floor = floor * rms if rms > 0 else 1.0
+    spread = np.maximum(spread, floor)
+    return center, np.where(spread > 0, spread, 1.0)
 
 
 def pca_init(X_scaled, weight, n_components, chunk_size=4096):
@@ -258,6 +260,9 @@ BASE_ATTRIBUTES = """\
         The internal feature scaling: the network sees
         ``(X - center_) / scale_``.
 
+    n_components_ : int
+        Size of the code that was built.
+
     n_iter_ : int
         Number of epochs run.
 
@@ -367,12 +372,7 @@ class BaseAutoencoder(BaseEstimator):
         X = check_X(self, X, reset=True)
         n_samples, n_features = X.shape
         hidden = self._check_hidden_layer_sizes()
-        if self.n_components > n_features:
-            raise ValueError(
-                f"n_components={self.n_components} must be at most the number "
-                f"of features, n_features={n_features}. Choose a smaller "
-                "n_components: a code as wide as the input can copy it."
-            )
+        self.n_components_ = self._resolve_n_components(n_features)
         if self.loss == "bce" and (X.min() < 0 or X.max() > 1):
             raise ValueError(
                 'loss="bce" needs data in [0, 1], but X ranges over '
@@ -388,7 +388,7 @@ class BaseAutoencoder(BaseEstimator):
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(np.iinfo(np.int32).max))
         device = resolve_device(self.device)
-        self.center_, self.scale_ = fit_scaler(X, self.scaling)
+        self.center_, self.scale_ = fit_scaler(X, self.scaling, self._scale_floor)
         X_scaled = self._scale(X)
         train_idx, valid_idx = self._split_indices(n_samples, rng)
         max_epochs, patience = self._epoch_budget(len(train_idx))
@@ -409,6 +409,16 @@ class BaseAutoencoder(BaseEstimator):
         self.net_ = net
         self._record_history(net)
         return X
+
+    def _resolve_n_components(self, n_features):
+        """Hook: the code size to build, given the number of features."""
+        if self.n_components > n_features:
+            raise ValueError(
+                f"n_components={self.n_components} must be at most the number "
+                f"of features, n_features={n_features}. Choose a smaller "
+                "n_components: a code as wide as the input can copy it."
+            )
+        return self.n_components
 
     def _check_hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes
@@ -452,7 +462,7 @@ class BaseAutoencoder(BaseEstimator):
         """Hook: the ``nn.Module`` to train; returns ``(x_hat, z, ...)``."""
         return Autoencoder(
             n_features,
-            self.n_components,
+            self.n_components_,
             hidden_layer_sizes,
             self.activation,
             linear_path=self.linear_path,
@@ -461,7 +471,7 @@ class BaseAutoencoder(BaseEstimator):
     def _init_module(self, module, X_scaled):
         """Hook: start the module at PCA's solution for the training loss."""
         weight = self._loss_weights()
-        enc_w, enc_b, dec_w, dec_b = pca_init(X_scaled, weight, self.n_components)
+        enc_w, enc_b, dec_w, dec_b = pca_init(X_scaled, weight, self.n_components_)
         if self.loss == "bce":
             # Least-squares decoder from the codes to the logits of the data.
             Z = (X_scaled - X_scaled.mean(0)) @ enc_w.T
@@ -480,13 +490,6 @@ class BaseAutoencoder(BaseEstimator):
         Proportional to ``scale_**2``: the error in the units of ``X``, as PCA.
         """
         return self.scale_**2 / np.mean(self.scale_**2)
-
-    def _error_weights(self):
-        """Hook: per-feature weights of ``score_samples``' squared errors.
-
-        None: the plain squared error in the units of ``X``.
-        """
-        return None
 
     def _corruption(self, X, device):
         """Hook: a callable corrupting training batches, or None."""
@@ -532,6 +535,8 @@ class BaseAutoencoder(BaseEstimator):
     _net_class = AutoencoderNet
     #: Optimizer steps budgeted by ``max_epochs="auto"``.
     _auto_steps = AUTO_STEPS
+    #: Smallest internal scale, relative to the root-mean-square scale.
+    _scale_floor = 1e-2
 
     def _record_history(self, net):
         history = net.history
@@ -614,7 +619,7 @@ class BaseAutoencoder(BaseEstimator):
         torch_dtype = torch.from_numpy(np.empty(0, dtype)).dtype
         encode = self.net_.module_.encode
         return self._apply(
-            lambda x: encode(self._to_net(x)).to(torch_dtype), X, (self.n_components,), dtype
+            lambda x: encode(self._to_net(x)).to(torch_dtype), X, (self.n_components_,), dtype
         )
 
     def _decode(self, Z, dtype):
@@ -635,25 +640,21 @@ class BaseAutoencoder(BaseEstimator):
         Computed in ``X``'s float dtype, returned as float64.
         """
         module = self.net_.module_
-        weights = self._error_weights()
 
         def errors(x):
             x_hat = self._from_net(module(self._to_net(x))[0], x.dtype)
             if self.loss == "bce":
                 p = x_hat.clamp(1e-7, 1 - 1e-7)
                 return -torch.mean(x * torch.log(p) + (1 - x) * torch.log1p(-p), dim=1)
-            squares = (x - x_hat) ** 2
-            if weights is not None:
-                squares = squares * torch.as_tensor(weights, dtype=x.dtype, device=x.device)
-            return torch.mean(squares, dim=1)
+            return torch.mean((x - x_hat) ** 2, dim=1)
 
         return self._apply(errors, X, (), np.float64)
 
     def _check_codes(self, Z):
         Z = check_array(Z, dtype=[np.float64, np.float32])
-        if Z.shape[1] != self.n_components:
+        if Z.shape[1] != self.n_components_:
             raise ValueError(
                 f"Codes have {Z.shape[1]} columns, but {type(self).__name__} "
-                f"was fitted with n_components={self.n_components}."
+                f"was fitted with n_components={self.n_components_}."
             )
         return Z

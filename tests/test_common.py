@@ -12,7 +12,7 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from skae import AutoencoderTransformer, DenoisingAutoencoder
+from skae import AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder
 
 FAST = dict(max_epochs=3, hidden_layer_sizes=(8,), random_state=0)
 
@@ -26,6 +26,8 @@ ESTIMATORS = [
         DenoisingAutoencoder(noise=noise, **FAST)
         for noise in ("gaussian", "masking", "salt_pepper", "swap")
     ),
+    AutoencoderOutlierDetector(**FAST),
+    AutoencoderOutlierDetector(contamination=0.1, scaling="standard", **FAST),
 ]
 
 
