@@ -635,18 +635,27 @@ class BaseAutoencoder(BaseEstimator):
         )
 
     def _reconstruction_errors(self, X):
-        """Per-row reconstruction error in the data's units, in one pass.
+        """Per-row reconstruction error in the data's units (float64), in one pass.
 
-        Computed in ``X``'s float dtype, returned as float64.
+        The residual is taken in the network's scaled space, where values are
+        moderate even for float32 data near the end of its range, then squared
+        and weighted by ``scale_**2`` in float64: the mean squared error in
+        the units of ``X``.
         """
         module = self.net_.module_
+        weight = self.scale_**2 / self.n_features_in_
 
         def errors(x):
-            x_hat = self._from_net(module(self._to_net(x))[0], x.dtype)
+            x_net = self._to_net(x)
+            out = module(x_net)[0]
             if self.loss == "bce":
-                p = x_hat.clamp(1e-7, 1 - 1e-7)
+                p = torch.sigmoid(out).double().clamp(1e-7, 1 - 1e-7)
+                x = x.double()
                 return -torch.mean(x * torch.log(p) + (1 - x) * torch.log1p(-p), dim=1)
-            return torch.mean((x - x_hat) ** 2, dim=1)
+            # Squares and weights in float64: scale_**2, and the squares of
+            # residuals of nearly constant columns, can leave float32's range.
+            w = torch.as_tensor(weight, dtype=torch.float64, device=out.device)
+            return (out - x_net).double() ** 2 @ w
 
         return self._apply(errors, X, (), np.float64)
 

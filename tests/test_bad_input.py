@@ -1,0 +1,233 @@
+"""A catalogue of bad or unusual input: each case gets a clear error or a
+documented, tested handling, for every estimator."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+from sklearn.exceptions import NotFittedError
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skae import AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder
+
+FAST = dict(hidden_layer_sizes=(8,), max_epochs=3, random_state=0)
+ESTIMATORS = [
+    AutoencoderTransformer(n_components=1, **FAST),
+    DenoisingAutoencoder(n_components=1, noise="masking", **FAST),
+    AutoencoderOutlierDetector(n_components=1, **FAST),
+]
+IDS = ["transformer", "denoising", "outlier"]
+parametrize_estimators = pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+
+rng = np.random.RandomState(0)
+X = rng.randn(60, 4)
+DF = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+
+
+def with_value(value, row=3, column=1):
+    bad = X.copy()
+    bad[row, column] = value
+    return bad
+
+
+def main_output(estimator, data):
+    """transform for the transformers, score_samples for the detector."""
+    if hasattr(estimator, "transform"):
+        return estimator.transform(data)
+    return estimator.score_samples(data)
+
+
+# ----------------------------------------------- errors at fit time
+
+FIT_ERRORS = {
+    "nan": (with_value(np.nan), ValueError, "Input X contains NaN"),
+    "inf": (with_value(np.inf), ValueError, "Input X contains infinity"),
+    "minus inf": (with_value(-np.inf), ValueError, "Input X contains infinity"),
+    "all-nan column": (with_value(np.nan, row=slice(None)), ValueError, "NaN"),
+    "nullable NA": (
+        DF.assign(a=pd.array([1, None] * 30, dtype="Int64")),
+        ValueError,
+        "NaN",
+    ),
+    "text column": (DF.assign(city=["Oslo", "Lima"] * 30), ValueError,
+                    "Column 'city' has non-numeric dtype"),
+    "object column": (DF.assign(mixed=pd.Series([1, "two"] * 30, dtype=object)), ValueError,
+                      "Column 'mixed' has non-numeric dtype object"),
+    "string column": (DF.assign(city=pd.array(["x", "y"] * 30, dtype="string")), ValueError,
+                      "Column 'city' has non-numeric dtype string"),
+    "numbers as strings": (DF.assign(e=["1.5", "2"] * 30), ValueError, "Column 'e'"),
+    "category column": (DF.assign(kind=pd.Categorical(["x", "y"] * 30)), ValueError,
+                        "Column 'kind' has non-numeric dtype category"),
+    "datetime column": (DF.assign(when=pd.date_range("2020", periods=60)), ValueError,
+                        "Column 'when' has non-numeric dtype datetime"),
+    "sparse matrix": (sparse.csr_matrix(X), TypeError, "Sparse data was passed"),
+    "sparse array": (sparse.csr_array(X), TypeError, "Sparse data was passed"),
+    "empty": (np.empty((0, 4)), ValueError, r"0 sample\(s\)"),
+    "no columns": (np.empty((10, 0)), ValueError, r"0 feature\(s\)"),
+    "one row": (X[:1], ValueError, r"1 sample\(s\)"),
+    "1-d": (X[:, 0], ValueError, "Expected 2D array"),
+    "3-d": (X.reshape(60, 2, 2), ValueError, "dim 3"),
+    "series": (DF["a"], ValueError, "Expected a 2-dimensional container"),
+    "complex": (X + 1j, ValueError, "Complex data not supported"),
+}
+
+
+@parametrize_estimators
+@pytest.mark.parametrize("case", list(FIT_ERRORS))
+def test_fit_error(estimator, case):
+    data, error, message = FIT_ERRORS[case]
+    with pytest.raises(error, match=message):
+        estimator.fit(data)
+
+
+# ------------------------------------------- errors after fitting
+
+@parametrize_estimators
+def test_unfitted(estimator):
+    with pytest.raises(NotFittedError):
+        main_output(estimator, X)
+
+
+PREDICT_ERRORS = {
+    "nan": (with_value(np.nan), ValueError, "NaN"),
+    "inf": (with_value(np.inf), ValueError, "infinity"),
+    "wrong column count": (X[:, :3], ValueError, "X has 3 features, but"),
+    "1-d": (X[0], ValueError, "Expected 2D array"),
+    "object column": (DF.assign(a=["x"] * 60), ValueError, "Column 'a' has non-numeric"),
+    "renamed column": (DF.rename(columns={"a": "z"}), ValueError,
+                       "feature names should match"),
+    "reordered columns": (DF[["b", "a", "c", "d"]], ValueError,
+                          "same order as they were in fit"),
+    "sparse": (sparse.csr_matrix(X), TypeError, "Sparse data was passed"),
+}
+
+
+@pytest.mark.filterwarnings("ignore:X does not have valid feature names")
+@parametrize_estimators
+@pytest.mark.parametrize("case", list(PREDICT_ERRORS))
+def test_error_after_fit(estimator, case):
+    data, error, message = PREDICT_ERRORS[case]
+    estimator.fit(DF)
+    with pytest.raises(error, match=message):
+        main_output(estimator, data)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (dict(n_components=0), "n_components"),
+        (dict(activation="swish"), "activation"),
+        (dict(learning_rate=-1.0), "learning_rate"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(max_epochs="forever"), "max_epochs"),
+        (dict(validation_fraction=1.5), "validation_fraction"),
+        (dict(loss="l1"), "loss"),
+        (dict(scaling="log"), "scaling"),
+        (dict(hidden_layer_sizes=(8, -2)), "hidden_layer_sizes must be a tuple"),
+    ],
+)
+def test_bad_parameters_are_named(params, message):
+    with pytest.raises((InvalidParameterError, ValueError), match=message):
+        AutoencoderTransformer(**params).fit(X)
+
+
+def test_bad_detector_and_denoising_parameters():
+    with pytest.raises(InvalidParameterError, match="contamination"):
+        AutoencoderOutlierDetector(contamination=0.7).fit(X)
+    with pytest.raises(InvalidParameterError, match="noise"):
+        DenoisingAutoencoder(noise="pink").fit(X)
+
+
+def test_too_many_components():
+    with pytest.raises(ValueError, match="n_components=5 must be at most .* n_features=4"):
+        AutoencoderTransformer(n_components=5).fit(X)
+
+
+def test_bce_outside_unit_interval():
+    with pytest.raises(ValueError, match=r'loss="bce" needs data in \[0, 1\]'):
+        AutoencoderTransformer(loss="bce", **FAST).fit(X)
+
+
+# --------------------------------------- documented handling (no error)
+
+HANDLED = {
+    "constant column": np.c_[X[:, :3], np.full(60, 7.0)],
+    "all constant": np.ones((60, 4)),
+    "huge column (1e30)": X * [1e30, 1, 1, 1],
+    "tiny column (1e-30)": X * [1e-30, 1, 1, 1],
+    "float16": X.astype(np.float16),
+    "float32": X.astype(np.float32),
+    "integers": np.round(X * 10).astype(np.int64),
+    "booleans": X > 0,
+    "one column": X[:, :1],
+    "two rows": X[:2],
+    "batch larger than data": X[:5],
+    "list of lists": X.tolist(),
+    "fortran order": np.asfortranarray(X),
+    "mixed dtypes": DF.assign(a=(X[:, 0] > 0), b=np.round(X[:, 1] * 10).astype(int)),
+    "non-default index": DF.set_index(pd.Index(np.arange(60) * 7 + 1000)),
+}
+
+
+@parametrize_estimators
+@pytest.mark.parametrize("case", list(HANDLED))
+def test_handled_input_gives_finite_output(estimator, case):
+    data = HANDLED[case]
+    estimator.fit(data)
+    out = np.asarray(main_output(estimator, data), dtype=np.float64)
+    assert out.shape[0] == len(data)
+    assert np.all(np.isfinite(out))
+
+
+@parametrize_estimators
+def test_read_only_and_memmap_input(estimator, tmp_path):
+    read_only = X.copy()
+    read_only.flags.writeable = False
+    estimator.fit(read_only)
+    path = tmp_path / "X.npy"
+    np.save(path, X)
+    mapped = np.load(path, mmap_mode="r")
+    np.testing.assert_array_equal(main_output(estimator, mapped), main_output(estimator, X))
+
+
+def test_numpy_after_dataframe_warns():
+    ae = AutoencoderTransformer(**FAST).fit(DF)
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):
+        ae.transform(X)
+
+
+def test_non_default_index_kept_in_pandas_output():
+    df = DF.set_index(pd.Index([f"r{i}" for i in range(60)]))
+    out = AutoencoderTransformer(**FAST).set_output(transform="pandas").fit_transform(df)
+    assert out.index.equals(df.index)
+
+
+# ------------------------------------------- the input is never modified
+
+METHODS = {
+    AutoencoderTransformer: ["transform", "fit_transform", "score_samples", "score"],
+    DenoisingAutoencoder: ["transform", "fit_transform", "score_samples", "score"],
+    AutoencoderOutlierDetector: [
+        "score_samples", "decision_function", "predict", "fit_predict",
+        "feature_contributions", "top_features", "code_distance",
+    ],
+}
+
+
+@parametrize_estimators
+@pytest.mark.parametrize("kind", ["array", "float32", "dataframe"])
+def test_input_is_never_modified(estimator, kind):
+    data = {"array": X.copy(), "float32": X.astype(np.float32), "dataframe": DF.copy()}[kind]
+    before = data.copy()
+    estimator.fit(data)
+    for method in METHODS[type(estimator)]:
+        getattr(estimator, method)(data)
+    if kind == "dataframe":
+        pd.testing.assert_frame_equal(data, before)
+    else:
+        np.testing.assert_array_equal(data, before)
+    if hasattr(estimator, "inverse_transform"):
+        codes = estimator.transform(data)
+        codes_before = codes.copy()
+        estimator.inverse_transform(codes)
+        np.testing.assert_array_equal(codes, codes_before)
