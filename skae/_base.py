@@ -8,6 +8,8 @@ Subclasses add public methods; variants override the ``_build_*`` hooks.
 
 import contextlib
 import copy
+import inspect
+import re
 import warnings
 from numbers import Integral, Real
 
@@ -287,9 +289,29 @@ BASE_ATTRIBUTES = """\
 """
 
 
+def _format_default(value):
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
 def fill_doc(cls):
-    """Substitute the shared parameter and attribute docs into ``cls.__doc__``."""
-    cls.__doc__ = cls.__doc__.replace("{base_parameters}", BASE_PARAMETERS.rstrip("\n"))
+    """Substitute the shared parameter and attribute docs into ``cls.__doc__``.
+
+    Each ``default=`` is taken from ``cls.__init__``'s signature and the
+    automatic step budget from ``cls._auto_steps``, so a subclass with other
+    defaults is documented truthfully.
+    """
+    defaults = {
+        name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()
+    }
+
+    def own_default(match):
+        name = match.group(1)
+        return f"{match.group(0).split(', default=')[0]}, default={_format_default(defaults[name])}"
+
+    parameters = re.sub(
+        r"^    (\w+) : .*?, default=.*$", own_default, BASE_PARAMETERS, flags=re.M
+    ).replace("about 3000 optimizer steps", f"about {cls._auto_steps} optimizer steps")
+    cls.__doc__ = cls.__doc__.replace("{base_parameters}", parameters.rstrip("\n"))
     cls.__doc__ = cls.__doc__.replace("{base_attributes}", BASE_ATTRIBUTES.rstrip("\n"))
     return cls
 

@@ -49,3 +49,18 @@ def test_sklearn_compatible_estimator(estimator, check):
 )
 def test_named_checks(estimator, check):
     check(type(estimator).__name__, estimator)
+
+
+@pytest.mark.parametrize(
+    "cls", [AutoencoderTransformer, DenoisingAutoencoder, AutoencoderOutlierDetector]
+)
+def test_documented_defaults_match_the_signature(cls):
+    import inspect
+    import re
+
+    documented = dict(re.findall(r"^    (\w+) : .*, default=(.*)$", cls.__doc__, flags=re.M))
+    for name, param in inspect.signature(cls.__init__).parameters.items():
+        if name == "self":
+            continue
+        expected = f'"{param.default}"' if isinstance(param.default, str) else repr(param.default)
+        assert documented[name] == expected, name
