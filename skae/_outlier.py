@@ -4,12 +4,40 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+from scipy.stats import chi2
 from sklearn.base import OutlierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseAutoencoder, fill_doc
 from ._validation import check_X
+
+
+def _mahalanobis(centred, precision):
+    return np.einsum("ij,jk,ik->i", centred, precision, centred)
+
+
+def _regularised_precision(centred):
+    covariance = np.atleast_2d(np.cov(centred, rowvar=False))
+    ridge = 1e-3 * np.trace(covariance) / len(covariance) + 1e-12
+    return np.linalg.inv(covariance + ridge * np.eye(len(covariance)))
+
+
+def robust_precision(centred, support=0.75):
+    """Inverse covariance of the rows ``centred``, robust to heavy tails.
+
+    One reweighting step in the spirit of the minimum covariance determinant:
+    the covariance of the ``support`` share of rows nearest the centre, scaled
+    so that the median squared Mahalanobis distance of all rows is that of a
+    chi-squared distribution (as for Gaussian data). Outliers and heavy tails
+    in the training codes then no longer inflate the covariance and hide
+    extreme rows.
+    """
+    distances = _mahalanobis(centred, _regularised_precision(centred))
+    central = distances <= np.quantile(distances, support)
+    precision = _regularised_precision(centred[central])
+    median = np.median(_mahalanobis(centred, precision))
+    return precision * chi2.ppf(0.5, centred.shape[1]) / max(median, 1e-12)
 
 
 @fill_doc
@@ -61,7 +89,9 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         Median of the training codes.
 
     code_precision_ : ndarray of shape (n_components_, n_components_)
-        Inverse covariance of the training codes (slightly regularised).
+        Robust inverse covariance of the training codes: that of the 75% of
+        rows nearest the centre, rescaled to be consistent for Gaussian
+        codes (one reweighting step of the minimum covariance determinant).
 
 {base_attributes}
     See Also
@@ -167,9 +197,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         floor = 1e-3 * max(float(np.sqrt(np.mean(spread**2))), 1e-12)
         self.residual_scale_ = np.maximum(spread, floor)
         self.code_center_ = np.median(codes, axis=0)
-        covariance = np.atleast_2d(np.cov(codes - self.code_center_, rowvar=False))
-        ridge = 1e-3 * np.trace(covariance) / len(covariance) + 1e-12
-        self.code_precision_ = np.linalg.inv(covariance + ridge * np.eye(len(covariance)))
+        self.code_precision_ = robust_precision(codes - self.code_center_)
         outlyingness = -self._scores(X)
         if self.contamination == "auto":
             q1, q3 = np.percentile(outlyingness, [25, 75])
@@ -326,7 +354,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         n_features = self.n_features_in_
         per_column = (residuals / self.residual_scale_) ** 2 / n_features
         centred = codes - self.code_center_
-        code_term = np.einsum("ij,jk,ik->i", centred, self.code_precision_, centred)
+        code_term = _mahalanobis(centred, self.code_precision_)
         return per_column, code_term / n_features
 
     def _scores(self, X):
