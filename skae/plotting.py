@@ -1,0 +1,199 @@
+"""Displays in scikit-learn's style: ``from_estimator``, ``plot(ax=None)``,
+``ax_`` and ``figure_``. matplotlib is imported only when plotting."""
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+
+def _axes(ax):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+class LossCurveDisplay:
+    """Training and validation loss per epoch, with the epoch whose weights were kept.
+
+    Parameters
+    ----------
+    loss_curve : list of float
+        Training loss per epoch.
+    validation_loss_curve : list of float or None, default=None
+        Validation loss per epoch.
+    best_epoch : int or None, default=None
+        The epoch whose weights were kept (0: the initial weights).
+    estimator_name : str or None, default=None
+        Shown in the title.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+    lines_ : list of matplotlib Line2D
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_digits
+    >>> from skae import AutoencoderTransformer
+    >>> from skae.plotting import LossCurveDisplay
+    >>> X, _ = load_digits(return_X_y=True)
+    >>> ae = AutoencoderTransformer(max_epochs=5, random_state=0).fit(X)
+    >>> display = LossCurveDisplay.from_estimator(ae)
+    >>> len(display.lines_)
+    2
+    """
+
+    def __init__(self, loss_curve, validation_loss_curve=None, best_epoch=None,
+                 estimator_name=None):
+        self.loss_curve = loss_curve
+        self.validation_loss_curve = validation_loss_curve
+        self.best_epoch = best_epoch
+        self.estimator_name = estimator_name
+
+    @classmethod
+    def from_estimator(cls, estimator, *, ax=None):
+        """Plot the loss curves of a fitted skae estimator."""
+        check_is_fitted(estimator, "net_")
+        return cls(
+            estimator.loss_curve_,
+            estimator.validation_loss_curve_,
+            estimator.best_epoch_,
+            type(estimator).__name__,
+        ).plot(ax=ax)
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new figure's axes when None); returns ``self``."""
+        ax = _axes(ax)
+        epochs = np.arange(1, len(self.loss_curve) + 1)
+        self.lines_ = ax.plot(epochs, self.loss_curve, label="training loss")
+        if self.validation_loss_curve is not None:
+            self.lines_ += ax.plot(epochs, self.validation_loss_curve, label="validation loss")
+        if self.best_epoch:
+            ax.axvline(self.best_epoch, color="0.5", linestyle=":",
+                       label=f"weights kept (epoch {self.best_epoch})")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss")
+        ax.set_yscale("log")
+        if self.estimator_name:
+            ax.set_title(self.estimator_name)
+        ax.legend()
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+
+class LatentSpaceDisplay:
+    """Scatter of two code dimensions, coloured by an optional label.
+
+    Parameters
+    ----------
+    codes : ndarray of shape (n_samples, n_components)
+        Codes, such as ``estimator.transform(X)``.
+    labels : array-like of shape (n_samples,) or None, default=None
+        Colours the points: a legend for a few distinct labels, a colour bar
+        for many (or continuous) ones.
+    components : tuple of two int, default=(0, 1)
+        The code dimensions to plot; with one dimension, the code is plotted
+        against the row number.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+    scatter_ : matplotlib PathCollection
+    """
+
+    def __init__(self, codes, labels=None, components=(0, 1)):
+        self.codes = codes
+        self.labels = labels
+        self.components = components
+
+    @classmethod
+    def from_estimator(cls, estimator, X, y=None, *, components=(0, 1), ax=None):
+        """Encode ``X`` with a fitted transformer and plot its codes."""
+        return cls(np.asarray(estimator.transform(X)), y, components).plot(ax=ax)
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new figure's axes when None); returns ``self``."""
+        ax = _axes(ax)
+        codes = np.asarray(self.codes)
+        if codes.shape[1] == 1:
+            x, y = np.arange(len(codes)), codes[:, 0]
+            ax.set_xlabel("row")
+            ax.set_ylabel("code 0")
+        else:
+            i, j = self.components
+            x, y = codes[:, i], codes[:, j]
+            ax.set_xlabel(f"code {i}")
+            ax.set_ylabel(f"code {j}")
+        if self.labels is None:
+            self.scatter_ = ax.scatter(x, y, s=8, alpha=0.7)
+        else:
+            labels = np.asarray(self.labels)
+            distinct = np.unique(labels)
+            if len(distinct) <= 12:
+                index = np.searchsorted(distinct, labels)
+                self.scatter_ = ax.scatter(x, y, c=index, cmap="tab10" if len(distinct) <= 10
+                                           else "tab20", s=8, alpha=0.8)
+                handles = self.scatter_.legend_elements()[0]
+                ax.legend(handles, [str(d) for d in distinct], title="label",
+                          loc="best", fontsize="small", markerscale=0.8)
+            else:
+                self.scatter_ = ax.scatter(x, y, c=labels, s=8, alpha=0.8)
+                ax.figure.colorbar(self.scatter_, ax=ax)
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+
+class ReconstructionErrorDisplay:
+    """Histogram of per-row errors, with the outlier threshold when there is one.
+
+    Parameters
+    ----------
+    errors : ndarray of shape (n_samples,)
+        Per-row error or outlyingness (minus ``score_samples``).
+    threshold : float or None, default=None
+        Rows above it are flagged (minus ``offset_`` for an outlier detector).
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+    threshold_line_ : matplotlib Line2D or None
+    """
+
+    def __init__(self, errors, threshold=None):
+        self.errors = errors
+        self.threshold = threshold
+
+    @classmethod
+    def from_estimator(cls, estimator, X, *, ax=None):
+        """Score ``X`` with a fitted estimator (``-score_samples``) and plot."""
+        errors = -estimator.score_samples(X)
+        threshold = -estimator.offset_ if hasattr(estimator, "offset_") else None
+        return cls(errors, threshold).plot(ax=ax)
+
+    def plot(self, ax=None, bins=50):
+        """Draw on ``ax`` (a new figure's axes when None); returns ``self``."""
+        ax = _axes(ax)
+        errors = np.asarray(self.errors)
+        positive = errors[errors > 0]
+        use_log = len(positive) == len(errors) and positive.max() > 100 * np.median(positive)
+        edges = (np.geomspace(positive.min(), positive.max(), bins + 1) if use_log else bins)
+        ax.hist(errors, bins=edges, color="0.6")
+        if use_log:
+            ax.set_xscale("log")
+        self.threshold_line_ = None
+        if self.threshold is not None:
+            flagged = np.mean(errors > self.threshold)
+            self.threshold_line_ = ax.axvline(
+                self.threshold, color="crimson", label=f"threshold ({flagged:.1%} above)"
+            )
+            ax.legend()
+        ax.set_xlabel("reconstruction error (minus score_samples)")
+        ax.set_ylabel("rows")
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
