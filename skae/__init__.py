@@ -1,6 +1,6 @@
 """skae: scikit-learn estimators for autoencoders, built on PyTorch and skorch."""
 
-from . import noise
+from . import noise, plotting
 from ._outlier import AutoencoderOutlierDetector
 from ._transformer import AutoencoderTransformer, DenoisingAutoencoder
 
@@ -11,5 +11,6 @@ __all__ = [
     "AutoencoderTransformer",
     "DenoisingAutoencoder",
     "noise",
+    "plotting",
     "__version__",
 ]

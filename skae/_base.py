@@ -258,7 +258,7 @@ BASE_ATTRIBUTES = """\
     module_ : torch.nn.Module
         The trained autoencoder (``net_.module_``).
 
-    center_, scale_ : ndarray of shape (n_features_in_,)
+    center_, scale_ : ndarray of shape (n_features,)
         The internal feature scaling: the network sees
         ``(X - center_) / scale_``.
 
@@ -284,7 +284,7 @@ BASE_ATTRIBUTES = """\
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of features seen during fit, when ``X`` has string column names.
 """
 
@@ -311,8 +311,9 @@ def fill_doc(cls):
     parameters = re.sub(
         r"^    (\w+) : .*?, default=.*$", own_default, BASE_PARAMETERS, flags=re.M
     ).replace("about 3000 optimizer steps", f"about {cls._auto_steps} optimizer steps")
-    cls.__doc__ = cls.__doc__.replace("{base_parameters}", parameters.rstrip("\n"))
-    cls.__doc__ = cls.__doc__.replace("{base_attributes}", BASE_ATTRIBUTES.rstrip("\n"))
+    # Each block ends with a blank line, before the next section's header.
+    cls.__doc__ = cls.__doc__.replace("{base_parameters}", parameters.rstrip("\n") + "\n")
+    cls.__doc__ = cls.__doc__.replace("{base_attributes}", BASE_ATTRIBUTES.rstrip("\n") + "\n")
     return cls
 
 

@@ -82,13 +82,13 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         Threshold on ``score_samples``: ``decision_function = score_samples -
         offset_``.
 
-    residual_scale_ : ndarray of shape (n_features_in_,)
+    residual_scale_ : ndarray of shape (n_features,)
         Typical standardised residual of each column on the training rows.
 
-    code_center_ : ndarray of shape (n_components_,)
+    code_center_ : ndarray of shape (n_components,)
         Median of the training codes.
 
-    code_precision_ : ndarray of shape (n_components_, n_components_)
+    code_precision_ : ndarray of shape (n_components, n_components)
         Robust inverse covariance of the training codes: that of the 75% of
         rows nearest the centre, rescaled to be consistent for Gaussian
         codes (one reweighting step of the minimum covariance determinant).

@@ -107,7 +107,7 @@ class AutoencoderTransformer(
 
         Returns
         -------
-        X_original : ndarray or DataFrame of shape (n_samples, n_features_in_)
+        X_original : ndarray or DataFrame of shape (n_samples, n_features)
             Reconstructions in the units of the training data; a DataFrame
             with the training column names when ``set_output(transform=
             "pandas")`` is on.

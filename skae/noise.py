@@ -17,6 +17,9 @@ from sklearn.utils._param_validation import Interval
 
 from ._base import column_stats
 
+__all__ = ["BaseNoise", "GaussianNoise", "MaskingNoise", "SaltPepperNoise", "SwapNoise",
+           "FeatureStats"]
+
 
 @dataclass
 class FeatureStats:

@@ -4,6 +4,8 @@
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+__all__ = ["LatentSpaceDisplay", "LossCurveDisplay", "ReconstructionErrorDisplay"]
+
 
 def _axes(ax):
     import matplotlib.pyplot as plt

@@ -50,13 +50,16 @@ print(top)
 # %%
 # The scores, and the threshold
 # -----------------------------
-scores = detector.decision_function(df)
-fig, ax = plt.subplots(figsize=(6, 3))
-ax.hist(scores, bins=60, color="0.6")
-ax.axvline(0, color="crimson", label="threshold (decision_function = 0)")
-ax.plot(scores[tampered], np.zeros(len(tampered)), "v", color="crimson", label="tampered rows")
-ax.set_xlabel("decision_function (negative: outlier)")
-ax.set_ylabel("rows")
-ax.legend(loc="upper left")
-fig.tight_layout()
+# ``ReconstructionErrorDisplay`` shows every row's outlyingness (minus
+# ``score_samples``) with the threshold that ``contamination`` set; the
+# tampered rows are marked.
+from skae.plotting import ReconstructionErrorDisplay
+
+display = ReconstructionErrorDisplay.from_estimator(detector, df)
+outlyingness = -detector.score_samples(df.iloc[tampered])
+display.ax_.plot(outlyingness, np.full(len(tampered), 1), "v", color="crimson",
+                 label="tampered rows")
+display.ax_.legend()
+display.figure_.set_size_inches(6, 3)
+display.figure_.tight_layout()
 plt.show()
