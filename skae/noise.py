@@ -23,7 +23,15 @@ __all__ = ["BaseNoise", "GaussianNoise", "MaskingNoise", "SaltPepperNoise", "Swa
 
 @dataclass
 class FeatureStats:
-    """Per-feature statistics of the training data, as float32 tensors."""
+    """Per-feature statistics of the training data, as float32 tensors.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skae.noise import FeatureStats
+    >>> FeatureStats.from_array(np.array([[0.0, 1.0], [2.0, 3.0]])).max
+    tensor([2., 3.])
+    """
 
     std: torch.Tensor
     min: torch.Tensor
@@ -44,7 +52,24 @@ class FeatureStats:
 
 
 class BaseNoise(BaseEstimator):
-    """Base class of corruptions: subclasses implement ``corrupt``."""
+    """Base class of corruptions: subclasses implement ``corrupt``.
+
+    Parameters
+    ----------
+    level : float, default=0.2
+        Strength of the corruption: a rate or a standard deviation factor.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skae.noise import BaseNoise, FeatureStats
+    >>> class FlipSign(BaseNoise):
+    ...     def corrupt(self, X, stats):
+    ...         return torch.where(self._mask(X), -X, X)
+    >>> X = torch.ones(4, 3)
+    >>> FlipSign(level=0.0).corrupt(X, FeatureStats.from_array(X.numpy())).sum().item()
+    12.0
+    """
 
     _parameter_constraints: dict = {"level": [Interval(Real, 0, None, closed="left")]}
 
@@ -74,6 +99,20 @@ class GaussianNoise(BaseNoise):
     The scale is the root mean square of the features' standard deviations,
     so the noise is the same for every feature, like the squared error the
     autoencoder minimises.
+
+    Parameters
+    ----------
+    level : float, default=0.5
+        Standard deviation of the noise, in units of the data's scale.
+
+    Examples
+    --------
+    >>> import numpy as np, torch
+    >>> from skae.noise import FeatureStats, GaussianNoise
+    >>> X = np.random.RandomState(0).randn(1000, 3).astype(np.float32)
+    >>> noisy = GaussianNoise(level=0.5).corrupt(torch.from_numpy(X), FeatureStats.from_array(X))
+    >>> noisy.shape
+    torch.Size([1000, 3])
     """
 
     def __init__(self, level=0.5):
@@ -84,7 +123,22 @@ class GaussianNoise(BaseNoise):
 
 
 class MaskingNoise(BaseNoise):
-    """Set each entry to zero with probability ``level`` (dropout of inputs)."""
+    """Set each entry to zero with probability ``level`` (dropout of inputs).
+
+    Parameters
+    ----------
+    level : float, default=0.25
+        Probability that an entry is set to zero.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skae.noise import FeatureStats, MaskingNoise
+    >>> X = torch.ones(2, 4)
+    >>> MaskingNoise(level=1.0).corrupt(X, FeatureStats.from_array(X.numpy()))
+    tensor([[0., 0., 0., 0.],
+            [0., 0., 0., 0.]])
+    """
 
     def __init__(self, level=0.25):
         super().__init__(level)
@@ -95,7 +149,22 @@ class MaskingNoise(BaseNoise):
 
 class SaltPepperNoise(BaseNoise):
     """Set each entry, with probability ``level``, to its feature's minimum or
-    maximum (each with probability one half)."""
+    maximum (each with probability one half).
+
+    Parameters
+    ----------
+    level : float, default=0.1
+        Probability that an entry is replaced.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skae.noise import FeatureStats, SaltPepperNoise
+    >>> X = torch.tensor([[0.0, 5.0], [1.0, 7.0], [0.5, 6.0]])
+    >>> out = SaltPepperNoise(level=1.0).corrupt(X, FeatureStats.from_array(X.numpy()))
+    >>> bool(((out[:, 0] == 0) | (out[:, 0] == 1)).all())
+    True
+    """
 
     def __init__(self, level=0.1):
         super().__init__(level)
@@ -108,7 +177,22 @@ class SaltPepperNoise(BaseNoise):
 
 class SwapNoise(BaseNoise):
     """Replace each entry, with probability ``level``, by the same feature's
-    value in another random row of the batch: realistic values, broken rows."""
+    value in another random row of the batch: realistic values, broken rows.
+
+    Parameters
+    ----------
+    level : float, default=0.15
+        Probability that an entry is replaced.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skae.noise import FeatureStats, SwapNoise
+    >>> X = torch.tensor([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0]])
+    >>> out = SwapNoise(level=1.0).corrupt(X, FeatureStats.from_array(X.numpy()))
+    >>> bool(torch.isin(out[:, 1], X[:, 1]).all())
+    True
+    """
 
     def __init__(self, level=0.15):
         super().__init__(level)

@@ -106,6 +106,18 @@ class LatentSpaceDisplay:
     ax_ : matplotlib Axes
     figure_ : matplotlib Figure
     scatter_ : matplotlib PathCollection
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.decomposition import PCA
+    >>> from skae.plotting import LatentSpaceDisplay
+    >>> X, y = load_digits(return_X_y=True)
+    >>> display = LatentSpaceDisplay.from_estimator(PCA(2).fit(X), X, y)
+    >>> display.scatter_.get_offsets().shape
+    (1797, 2)
     """
 
     def __init__(self, codes, labels=None, components=(0, 1)):
@@ -165,6 +177,19 @@ class ReconstructionErrorDisplay:
     ax_ : matplotlib Axes
     figure_ : matplotlib Figure
     threshold_line_ : matplotlib Line2D or None
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from skae import AutoencoderOutlierDetector
+    >>> from skae.plotting import ReconstructionErrorDisplay
+    >>> X = np.random.RandomState(0).randn(200, 4)
+    >>> detector = AutoencoderOutlierDetector(contamination=0.05, random_state=0).fit(X)
+    >>> display = ReconstructionErrorDisplay.from_estimator(detector, X)
+    >>> display.threshold_line_ is not None
+    True
     """
 
     def __init__(self, errors, threshold=None):
