@@ -3,6 +3,7 @@
 from . import noise, plotting
 from ._outlier import AutoencoderOutlierDetector
 from ._transformer import AutoencoderTransformer, DenoisingAutoencoder
+from ._variational import VariationalAutoencoder
 
 __version__ = "0.1.0"
 
@@ -10,6 +11,7 @@ __all__ = [
     "AutoencoderOutlierDetector",
     "AutoencoderTransformer",
     "DenoisingAutoencoder",
+    "VariationalAutoencoder",
     "noise",
     "plotting",
     "__version__",

@@ -514,6 +514,10 @@ class BaseAutoencoder(BaseEstimator):
         """
         return self.scale_**2 / np.mean(self.scale_**2)
 
+    def _net_params(self):
+        """Hook: extra keyword arguments of the net class."""
+        return {}
+
     def _corruption(self, X, device):
         """Hook: a callable corrupting training batches, or None."""
         return None
@@ -553,6 +557,7 @@ class BaseAutoencoder(BaseEstimator):
             device=device,
             verbose=int(self.verbose >= 2),
             corruption=corruption,
+            **self._net_params(),
         )
 
     _net_class = AutoencoderNet

@@ -117,3 +117,34 @@ class Autoencoder(nn.Module):
         dec_bias = self.decoder[-1].bias
         enc_bias.copy_(torch.as_tensor(encoder_bias))
         dec_bias.copy_(torch.as_tensor(decoder_bias))
+
+
+class VariationalModule(Autoencoder):
+    """An autoencoder whose encoder gives a Gaussian posterior over the code.
+
+    ``encode`` returns the posterior mean (the linear path and MLP of
+    ``Autoencoder``), a second MLP the log-variance. In training mode
+    ``forward`` samples the code by the reparameterisation trick; in
+    evaluation mode it uses the mean. ``log_sigma2`` is the decoder's learned
+    log-variance, which balances reconstruction against the prior.
+    """
+
+    def __init__(self, n_features, n_components, hidden_layer_sizes=(), activation="relu",
+                 linear_path=True):
+        super().__init__(n_features, n_components, hidden_layer_sizes, activation, linear_path)
+        self.log_var = make_mlp(n_features, tuple(hidden_layer_sizes), n_components, activation)
+        self.log_sigma2 = nn.Parameter(torch.zeros(()))
+
+    def forward(self, x):
+        mean, log_var = self.encode(x), self.log_var(x)
+        z = mean
+        if self.training:
+            z = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
+        return self.decode(z), mean, log_var
+
+    @torch.no_grad()
+    def init_linear(self, encoder_weight, encoder_bias, decoder_weight, decoder_bias):
+        super().init_linear(encoder_weight, encoder_bias, decoder_weight, decoder_bias)
+        # A narrow posterior to start with: the code is PCA's whitened scores.
+        self.log_var[-1].weight.zero_()
+        self.log_var[-1].bias.fill_(-4.0)

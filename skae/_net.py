@@ -214,6 +214,37 @@ def _overrides(callback, hook):
     return getattr(type(callback), hook, None) is not getattr(Callback, hook)
 
 
+class VariationalNet(AutoencoderNet):
+    """``AutoencoderNet`` whose loss is the negative ELBO, divided by the width.
+
+    The module returns ``(x_hat, mean, log_var)`` and has a learned decoder
+    log-variance ``log_sigma2``; ``beta`` weighs the KL divergence from the
+    standard normal prior.
+    """
+
+    def __init__(self, *args, beta=1.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.beta = beta
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        return torch.mean(self.row_losses(y_pred, y_true))
+
+    def row_losses(self, y_pred, y_true):
+        """Negative ELBO of each row, per feature (constants dropped)."""
+        x_hat, mean, log_var = y_pred
+        criterion = self.criterion_
+        n_features = x_hat.shape[1]
+        if criterion.loss == "bce":
+            raw = (y_true * criterion.scale + criterion.mean).clamp(0.0, 1.0)
+            nll = F.binary_cross_entropy_with_logits(x_hat, raw, reduction="none").sum(1)
+        else:
+            log_s2 = self.module_.log_sigma2
+            squares = (criterion.weight * (x_hat - y_true) ** 2).sum(1)
+            nll = 0.5 * (squares * torch.exp(-log_s2) + n_features * log_s2)
+        kl = 0.5 * torch.sum(mean**2 + torch.exp(log_var) - 1.0 - log_var, dim=1)
+        return (nll + self.beta * kl) / n_features
+
+
 class BestWeights(Callback):
     """Early stopping that also counts the weights training started from.
 

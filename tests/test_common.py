@@ -12,7 +12,12 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from skae import AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder
+from skae import (
+    AutoencoderOutlierDetector,
+    AutoencoderTransformer,
+    DenoisingAutoencoder,
+    VariationalAutoencoder,
+)
 
 FAST = dict(max_epochs=3, hidden_layer_sizes=(8,), random_state=0)
 
@@ -28,6 +33,7 @@ ESTIMATORS = [
     ),
     AutoencoderOutlierDetector(**FAST),
     AutoencoderOutlierDetector(contamination=0.1, scaling="standard", **FAST),
+    VariationalAutoencoder(**FAST),
 ]
 
 
@@ -52,7 +58,13 @@ def test_named_checks(estimator, check):
 
 
 @pytest.mark.parametrize(
-    "cls", [AutoencoderTransformer, DenoisingAutoencoder, AutoencoderOutlierDetector]
+    "cls",
+    [
+        AutoencoderTransformer,
+        DenoisingAutoencoder,
+        AutoencoderOutlierDetector,
+        VariationalAutoencoder,
+    ],
 )
 def test_documented_defaults_match_the_signature(cls):
     import inspect
