@@ -1,6 +1,7 @@
 """skae: scikit-learn estimators for autoencoders, built on PyTorch and skorch."""
 
 from . import noise, plotting
+from ._imputer import AutoencoderImputer
 from ._outlier import AutoencoderOutlierDetector
 from ._transformer import AutoencoderTransformer, DenoisingAutoencoder
 from ._variational import VariationalAutoencoder
@@ -8,6 +9,7 @@ from ._variational import VariationalAutoencoder
 __version__ = "0.1.0"
 
 __all__ = [
+    "AutoencoderImputer",
     "AutoencoderOutlierDetector",
     "AutoencoderTransformer",
     "DenoisingAutoencoder",

@@ -93,17 +93,20 @@ def resolve_device(device):
 def column_stats(X, chunk_size=4096):
     """Column means and standard deviations in float64, over chunks of rows.
 
-    ``np.std`` would allocate a float64 copy of the whole array.
+    NaN entries are skipped (a column with no value gets mean 0 and
+    deviation 0). ``np.std`` would allocate a float64 copy of the whole array.
     """
-    n_samples = len(X)
-    total = np.zeros(X.shape[1])
-    for start in range(0, n_samples, chunk_size):
-        total += np.sum(X[start : start + chunk_size], axis=0, dtype=np.float64)
-    mean = total / n_samples
-    squares = np.zeros(X.shape[1])
-    for start in range(0, n_samples, chunk_size):
-        squares += np.sum((X[start : start + chunk_size] - mean) ** 2, axis=0)
-    return mean, np.sqrt(squares / n_samples)
+    n_features = X.shape[1]
+    total, count = np.zeros(n_features), np.zeros(n_features)
+    for start in range(0, len(X), chunk_size):
+        chunk = X[start : start + chunk_size]
+        total += np.nansum(chunk, axis=0, dtype=np.float64)
+        count += np.sum(~np.isnan(chunk), axis=0)
+    mean = total / np.maximum(count, 1)
+    squares = np.zeros(n_features)
+    for start in range(0, len(X), chunk_size):
+        squares += np.nansum((X[start : start + chunk_size] - mean) ** 2, axis=0)
+    return mean, np.sqrt(squares / np.maximum(count, 1))
 
 
 def fit_scaler(X, scaling, floor=1e-2):
@@ -392,7 +395,7 @@ class BaseAutoencoder(BaseEstimator):
 
     def _fit(self, X):
         """Validate ``X``, build and train the net. Returns the validated X."""
-        X = check_X(self, X, reset=True)
+        X = check_X(self, X, reset=True, allow_nan=self._allow_nan)
         n_samples, n_features = X.shape
         hidden = self._check_hidden_layer_sizes()
         self.n_components_ = self._resolve_n_components(n_features)
@@ -421,17 +424,23 @@ class BaseAutoencoder(BaseEstimator):
             torch.manual_seed(seed)
             module = self._build_module(n_features, hidden)
             if self.init == "pca":
-                self._init_module(module, X_scaled)
+                self._init_module(
+                    module, np.nan_to_num(X_scaled) if self._allow_nan else X_scaled
+                )
             net = self._build_net(
                 module, train_idx, valid_idx, max_epochs, patience, device,
                 corruption=self._corruption(X, device),
             )
-            data = RowsDataset(torch.from_numpy(X_scaled).to(device))
+            data = self._training_data(X_scaled, device)
             with torch_threads(training_threads(module, self.batch_size, device)):
                 net.fit(data, None)
         self.net_ = net
         self._record_history(net)
         return X
+
+    def _training_data(self, X_scaled, device):
+        """Hook: the ``RowsDataset`` to train on (the target is the input)."""
+        return RowsDataset(torch.from_numpy(X_scaled).to(device))
 
     def _resolve_n_components(self, n_features):
         """Hook: the code size to build, given the number of features."""
@@ -514,6 +523,10 @@ class BaseAutoencoder(BaseEstimator):
         """
         return self.scale_**2 / np.mean(self.scale_**2)
 
+    def _criterion(self):
+        """Hook: the loss module between the decoder's output and the target."""
+        return ReconstructionLoss(self.loss, self.center_, self.scale_, self._loss_weights())
+
     def _net_params(self):
         """Hook: extra keyword arguments of the net class."""
         return {}
@@ -542,9 +555,7 @@ class BaseAutoencoder(BaseEstimator):
         callbacks += copy.deepcopy(list(self.callbacks or []))
         return self._net_class(
             module=module,
-            criterion=ReconstructionLoss(
-                self.loss, self.center_, self.scale_, self._loss_weights()
-            ),
+            criterion=self._criterion(),
             optimizer=torch.optim.AdamW,
             lr=self.learning_rate,
             optimizer__weight_decay=self.weight_decay,
@@ -565,6 +576,8 @@ class BaseAutoencoder(BaseEstimator):
     _auto_steps = AUTO_STEPS
     #: Smallest internal scale, relative to the root-mean-square scale.
     _scale_floor = 1e-2
+    #: Whether ``fit`` accepts NaN (the imputer's missing values).
+    _allow_nan = False
 
     def _record_history(self, net):
         history = net.history

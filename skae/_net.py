@@ -84,8 +84,8 @@ class IndexSplit:
 
     def __call__(self, dataset, y=None, **fit_params):
         return (
-            RowsDataset(dataset.X, self.train_indices),
-            RowsDataset(dataset.X, self.valid_indices),
+            RowsDataset(dataset.X, self.train_indices, dataset.target),
+            RowsDataset(dataset.X, self.valid_indices, dataset.target),
         )
 
 
@@ -114,6 +114,16 @@ class ReconstructionLoss(nn.Module):
             raw = target * self.scale + self.mean
             return F.binary_cross_entropy_with_logits(output, raw.clamp(0.0, 1.0))
         return torch.mean(self.weight * (output - target) ** 2)
+
+
+class MaskedReconstructionLoss(ReconstructionLoss):
+    """``ReconstructionLoss`` over the observed entries only: NaN targets are skipped."""
+
+    def forward(self, output, target):
+        observed = ~torch.isnan(target)
+        residual = torch.where(observed, output - torch.nan_to_num(target), 0.0)
+        weight = self.weight * observed
+        return torch.sum(weight * residual**2) / torch.clamp(weight.sum(), min=1e-12)
 
 
 class AutoencoderNet(NeuralNet):
@@ -198,8 +208,9 @@ class AutoencoderNet(NeuralNet):
     def get_split_datasets(self, X, y=None, **fit_params):
         dataset_train, dataset_valid = super().get_split_datasets(X, y, **fit_params)
         if self.corruption is not None and dataset_valid is not None:
-            clean = dataset_valid.X[dataset_valid.indices]
-            dataset_valid = RowsDataset(self.corruption(clean), target=clean)
+            rows = dataset_valid.indices
+            clean, target = dataset_valid.X[rows], dataset_valid.target[rows]
+            dataset_valid = RowsDataset(self.corruption(clean), target=target)
         return dataset_train, dataset_valid
 
     def train_step_single(self, batch, **fit_params):

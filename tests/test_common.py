@@ -13,6 +13,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 from skae import (
+    AutoencoderImputer,
     AutoencoderOutlierDetector,
     AutoencoderTransformer,
     DenoisingAutoencoder,
@@ -34,6 +35,7 @@ ESTIMATORS = [
     AutoencoderOutlierDetector(**FAST),
     AutoencoderOutlierDetector(contamination=0.1, scaling="standard", **FAST),
     VariationalAutoencoder(**FAST),
+    AutoencoderImputer(**FAST),
 ]
 
 
@@ -64,6 +66,7 @@ def test_named_checks(estimator, check):
         DenoisingAutoencoder,
         AutoencoderOutlierDetector,
         VariationalAutoencoder,
+        AutoencoderImputer,
     ],
 )
 def test_documented_defaults_match_the_signature(cls):

@@ -1,0 +1,212 @@
+"""AutoencoderImputer: fill missing values with an autoencoder's reconstruction."""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import OneToOneFeatureMixin, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import BaseAutoencoder, fill_doc
+from ._net import MaskedReconstructionLoss, RowsDataset
+from ._validation import check_X
+
+
+class _MaskObserved:
+    """Hide each entry with probability ``rate`` (set it to the column mean)."""
+
+    def __init__(self, rate):
+        self.rate = rate
+
+    def __call__(self, X_scaled):
+        return X_scaled.masked_fill(torch.rand_like(X_scaled) < self.rate, 0.0)
+
+
+@fill_doc
+class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder):
+    """Fill missing values (NaN) with an autoencoder's reconstruction.
+
+    Used like ``sklearn.impute.KNNImputer``. The autoencoder is trained on the
+    observed entries only: missing entries enter the network at their
+    column's mean and are left out of the loss, and a further ``mask_rate``
+    of the observed entries is hidden at each step, so the network learns to
+    rebuild entries it cannot see. ``transform`` returns ``X`` with only its
+    missing entries replaced.
+
+    - A row with every entry missing gets the reconstruction of the all-means
+      row.
+    - A column with no observed value in the training data is filled with 0
+      (as ``SimpleImputer(keep_empty_features=True)`` does), with a warning at
+      fit time.
+
+    Parameters
+    ----------
+    n_components : int or "auto", default="auto"
+        Size of the code. ``"auto"`` uses half the number of features,
+        rounded up.
+
+    mask_rate : float in [0, 1), default=0.3
+        Share of the observed entries hidden at each training step.
+
+{base_parameters}
+    Attributes
+    ----------
+    empty_features_ : ndarray of bool, shape (n_features,)
+        Columns with no observed value in the training data (filled with 0).
+
+{base_attributes}
+    See Also
+    --------
+    sklearn.impute.KNNImputer : Imputation from the nearest rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_digits
+    >>> from skae import AutoencoderImputer
+    >>> X, _ = load_digits(return_X_y=True)
+    >>> X_missing = np.where(np.random.RandomState(0).rand(*X.shape) < 0.2, np.nan, X)
+    >>> X_filled = AutoencoderImputer(max_epochs=20, random_state=0).fit_transform(X_missing)
+    >>> bool(np.isnan(X_filled).any()), X_filled.shape
+    (False, (1797, 64))
+    """
+
+    _parameter_constraints: dict = {
+        **BaseAutoencoder._parameter_constraints,
+        "n_components": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "mask_rate": [Interval(Real, 0, 1, closed="left")],
+    }
+    _allow_nan = True
+
+    def __init__(
+        self,
+        n_components="auto",
+        *,
+        mask_rate=0.3,
+        hidden_layer_sizes=(128, 64),
+        activation="relu",
+        loss="mse",
+        scaling="standard",
+        init="pca",
+        linear_path=True,
+        learning_rate=1e-3,
+        weight_decay=0.0,
+        batch_size=256,
+        max_epochs="auto",
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=20,
+        tol=1e-4,
+        device="auto",
+        callbacks=None,
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(
+            n_components,
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            loss=loss,
+            scaling=scaling,
+            init=init,
+            linear_path=linear_path,
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            batch_size=batch_size,
+            max_epochs=max_epochs,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            device=device,
+            callbacks=callbacks,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.mask_rate = mask_rate
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Train on the observed entries of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data with missing values as NaN.
+
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        self : object
+            The fitted imputer.
+        """
+        X = self._fit(X)
+        self.empty_features_ = np.all(np.isnan(X), axis=0)
+        if self.empty_features_.any():
+            warnings.warn(
+                f"Columns {np.flatnonzero(self.empty_features_).tolist()} have no observed "
+                "value; they will be filled with 0.",
+                UserWarning,
+            )
+        observed = ~np.isnan(X)
+        filled = self._impute(X)
+        self.reconstruction_error_ = float(np.mean((filled[observed] - X[observed]) ** 2))
+        return self
+
+    def transform(self, X):
+        """Return ``X`` with its missing entries filled.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data with missing values as NaN.
+
+        Returns
+        -------
+        X_filled : ndarray of shape (n_samples, n_features)
+            ``X`` with every NaN replaced; observed entries are unchanged.
+        """
+        check_is_fitted(self, "net_")
+        X = check_X(self, X, reset=False, allow_nan=True)
+        missing = np.isnan(X)
+        out = np.array(X, copy=True)
+        out[missing] = self._impute(X)[missing]
+        out[:, self.empty_features_] = 0.0
+        return out
+
+    def _impute(self, X):
+        """The network's reconstruction of every entry, from the observed ones."""
+        module = self.net_.module_
+        torch_dtype = torch.from_numpy(np.empty(0, X.dtype)).dtype
+
+        def reconstruct(x):
+            return self._from_net(module(torch.nan_to_num(self._to_net(x)))[0], torch_dtype)
+
+        return self._apply(reconstruct, X, (X.shape[1],), X.dtype)
+
+    def _resolve_n_components(self, n_features):
+        if self.n_components == "auto":
+            return max(1, -(-n_features // 2))
+        return super()._resolve_n_components(n_features)
+
+    def _criterion(self):
+        return MaskedReconstructionLoss(
+            self.loss, self.center_, self.scale_, self._loss_weights()
+        )
+
+    def _training_data(self, X_scaled, device):
+        target = torch.from_numpy(X_scaled).to(device)
+        return RowsDataset(torch.nan_to_num(target), target=target)
+
+    def _corruption(self, X, device):
+        return _MaskObserved(self.mask_rate) if self.mask_rate > 0 else None
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
