@@ -8,16 +8,26 @@ from scipy import sparse
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skae import AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder
+from skae import (
+    AutoencoderImputer,
+    AutoencoderOutlierDetector,
+    AutoencoderTransformer,
+    DenoisingAutoencoder,
+    VariationalAutoencoder,
+)
 
 FAST = dict(hidden_layer_sizes=(8,), max_epochs=3, random_state=0)
 ESTIMATORS = [
     AutoencoderTransformer(n_components=1, **FAST),
     DenoisingAutoencoder(n_components=1, noise="masking", **FAST),
     AutoencoderOutlierDetector(n_components=1, **FAST),
+    VariationalAutoencoder(n_components=1, **FAST),
+    AutoencoderImputer(n_components=1, **FAST),
 ]
-IDS = ["transformer", "denoising", "outlier"]
+IDS = ["transformer", "denoising", "outlier", "variational", "imputer"]
 parametrize_estimators = pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+# The imputer accepts NaN on purpose: the NaN cases do not apply to it.
+NAN_CASES = {"nan", "all-nan column", "nullable NA"}
 
 rng = np.random.RandomState(0)
 X = rng.randn(60, 4)
@@ -72,8 +82,17 @@ FIT_ERRORS = {
 }
 
 
-@parametrize_estimators
-@pytest.mark.parametrize("case", list(FIT_ERRORS))
+def applicable(cases):
+    """(estimator, case) pairs, leaving out NaN cases for the imputer."""
+    return [
+        pytest.param(estimator, case, id=f"{case}-{name}")
+        for estimator, name in zip(ESTIMATORS, IDS)
+        for case in cases
+        if not (isinstance(estimator, AutoencoderImputer) and case in NAN_CASES)
+    ]
+
+
+@pytest.mark.parametrize("estimator, case", applicable(FIT_ERRORS))
 def test_fit_error(estimator, case):
     data, error, message = FIT_ERRORS[case]
     with pytest.raises(error, match=message):
@@ -103,8 +122,7 @@ PREDICT_ERRORS = {
 
 
 @pytest.mark.filterwarnings("ignore:X does not have valid feature names")
-@parametrize_estimators
-@pytest.mark.parametrize("case", list(PREDICT_ERRORS))
+@pytest.mark.parametrize("estimator, case", applicable(PREDICT_ERRORS))
 def test_error_after_fit(estimator, case):
     data, error, message = PREDICT_ERRORS[case]
     estimator.fit(DF)
@@ -211,6 +229,8 @@ METHODS = {
         "score_samples", "decision_function", "predict", "fit_predict",
         "feature_contributions", "top_features", "code_distance",
     ],
+    VariationalAutoencoder: ["transform", "fit_transform", "score_samples", "score"],
+    AutoencoderImputer: ["transform", "fit_transform"],
 }
 
 
