@@ -215,7 +215,7 @@ BASE_PARAMETERS = """\
 
     max_epochs : int or "auto", default="auto"
         Maximum number of passes over the training data. ``"auto"`` budgets
-        about 3000 optimizer steps (between 10 and 1000 epochs), so a small
+        about {auto_steps} optimizer steps (between 10 and 1000 epochs), so a small
         data set gets as many updates as a large one.
 
     early_stopping : bool, default=True
@@ -313,7 +313,7 @@ def fill_doc(cls):
 
     parameters = re.sub(
         r"^    (\w+) : .*?, default=.*$", own_default, BASE_PARAMETERS, flags=re.M
-    ).replace("about 3000 optimizer steps", f"about {cls._auto_steps} optimizer steps")
+    ).replace("{auto_steps}", str(cls._auto_steps))
     # Each block ends with a blank line, before the next section's header.
     cls.__doc__ = cls.__doc__.replace("{base_parameters}", parameters.rstrip("\n") + "\n")
     cls.__doc__ = cls.__doc__.replace("{base_attributes}", BASE_ATTRIBUTES.rstrip("\n") + "\n")
@@ -399,10 +399,11 @@ class BaseAutoencoder(BaseEstimator):
         n_samples, n_features = X.shape
         hidden = self._check_hidden_layer_sizes()
         self.n_components_ = self._resolve_n_components(n_features)
-        if self.loss == "bce" and (X.min() < 0 or X.max() > 1):
+        low, high = (np.nanmin(X), np.nanmax(X)) if self.loss == "bce" else (0, 1)
+        if low < 0 or high > 1:
             raise ValueError(
                 'loss="bce" needs data in [0, 1], but X ranges over '
-                f"[{X.min():.4g}, {X.max():.4g}]. Scale it first (for example "
+                f"[{low:.4g}, {high:.4g}]. Scale it first (for example "
                 'with MinMaxScaler) or use loss="mse".'
             )
         if self.init == "pca" and hidden and not self.linear_path:

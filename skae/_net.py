@@ -109,21 +109,24 @@ class ReconstructionLoss(nn.Module):
         self.register_buffer("scale", torch.as_tensor(scale, dtype=torch.float32))
         self.register_buffer("weight", torch.as_tensor(weight, dtype=torch.float32))
 
-    def forward(self, output, target):
+    def elementwise(self, output, target):
+        """The loss of every entry (weighted squared error, or cross-entropy)."""
         if self.loss == "bce":
-            raw = target * self.scale + self.mean
-            return F.binary_cross_entropy_with_logits(output, raw.clamp(0.0, 1.0))
-        return torch.mean(self.weight * (output - target) ** 2)
+            raw = (target * self.scale + self.mean).clamp(0.0, 1.0)
+            return F.binary_cross_entropy_with_logits(output, raw, reduction="none")
+        return self.weight * (output - target) ** 2
+
+    def forward(self, output, target):
+        return torch.mean(self.elementwise(output, target))
 
 
 class MaskedReconstructionLoss(ReconstructionLoss):
-    """``ReconstructionLoss`` over the observed entries only: NaN targets are skipped."""
+    """``ReconstructionLoss`` averaged over the observed entries: NaN targets are skipped."""
 
     def forward(self, output, target):
         observed = ~torch.isnan(target)
-        residual = torch.where(observed, output - torch.nan_to_num(target), 0.0)
-        weight = self.weight * observed
-        return torch.sum(weight * residual**2) / torch.clamp(weight.sum(), min=1e-12)
+        losses = self.elementwise(output, torch.nan_to_num(target))
+        return torch.sum(torch.where(observed, losses, 0.0)) / observed.sum().clamp(min=1)
 
 
 class AutoencoderNet(NeuralNet):
@@ -243,15 +246,11 @@ class VariationalNet(AutoencoderNet):
     def row_losses(self, y_pred, y_true):
         """Negative ELBO of each row, per feature (constants dropped)."""
         x_hat, mean, log_var = y_pred
-        criterion = self.criterion_
         n_features = x_hat.shape[1]
-        if criterion.loss == "bce":
-            raw = (y_true * criterion.scale + criterion.mean).clamp(0.0, 1.0)
-            nll = F.binary_cross_entropy_with_logits(x_hat, raw, reduction="none").sum(1)
-        else:
+        nll = self.criterion_.elementwise(x_hat, y_true).sum(1)
+        if self.criterion_.loss == "mse":
             log_s2 = self.module_.log_sigma2
-            squares = (criterion.weight * (x_hat - y_true) ** 2).sum(1)
-            nll = 0.5 * (squares * torch.exp(-log_s2) + n_features * log_s2)
+            nll = 0.5 * (nll * torch.exp(-log_s2) + n_features * log_s2)
         kl = 0.5 * torch.sum(mean**2 + torch.exp(log_var) - 1.0 - log_var, dim=1)
         return (nll + self.beta * kl) / n_features
 
@@ -338,3 +337,4 @@ class EpochProgressBar(Callback):
 
     def on_train_end(self, net, **kwargs):
         self.bar_.close()
+        del self.bar_  # a tqdm bar holds its output stream: keep the net picklable

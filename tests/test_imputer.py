@@ -79,3 +79,23 @@ def test_feature_names_out_are_the_input_names(incomplete):
     imputer = AutoencoderImputer(**FAST).set_output(transform="pandas")
     out = imputer.fit_transform(df)
     assert list(out.columns) == list(df.columns) and out.notna().all().all()
+
+
+def test_bce_loss_skips_missing_entries(incomplete):
+    import torch
+
+    _, X_missing, missing = incomplete
+    X01 = X_missing / 16.0
+    imputer = AutoencoderImputer(loss="bce", **FAST).fit(X01)
+    filled = imputer.transform(X01)
+    assert np.all((filled >= 0) & (filled <= 1)) and not np.isnan(filled).any()
+    # The masked criterion computes cross-entropy over the observed entries only.
+    criterion = imputer.net_.criterion_
+    target = torch.tensor([[0.5, float("nan")]])
+    output = torch.zeros(1, 2)
+    expected = torch.nn.functional.binary_cross_entropy_with_logits(
+        output[:, :1], (target[:, :1] * criterion.scale[:1] + criterion.mean[:1]).clamp(0, 1)
+    )
+    criterion_2 = type(criterion)("bce", criterion.mean[:2], criterion.scale[:2],
+                                  criterion.weight[:2])
+    assert torch.isclose(criterion_2(output, target), expected)

@@ -228,6 +228,12 @@ def test_pickle_round_trip(digits):
 # --------------------------------------------------- progress, callbacks
 
 
+def test_model_fitted_with_a_progress_bar_pickles(digits):
+    ae = AutoencoderTransformer(verbose=1, **FAST).fit(digits[0])
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(ae)).transform(digits[0]),
+                                  ae.transform(digits[0]))
+
+
 def test_progress_bar_when_verbose(digits, capsys):
     AutoencoderTransformer(verbose=1, **FAST).fit(digits[0])
     assert "5/5" in capsys.readouterr().err
