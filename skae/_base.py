@@ -65,8 +65,8 @@ def training_threads(module, batch_size, device):
     """1 for small networks on the CPU, else None (torch's own setting)."""
     if torch.device(device).type != "cpu":
         return None
-    weights = sum(p.numel() for p in module.parameters() if p.dim() > 1)
-    return 1 if 3 * batch_size * weights < ONE_THREAD_STEP_FLOPS else None
+    # Forward and backward: about three times the forward's multiply-adds.
+    return 1 if 3 * batch_size * module.multiply_adds() < ONE_THREAD_STEP_FLOPS else None
 
 
 def as_tensor(A):
@@ -139,12 +139,13 @@ def fit_scaler(X, scaling, floor=1e-2):
     return center, np.where(spread > 0, spread, 1.0)
 
 
-def pca_init(X_scaled, weight, n_components, chunk_size=4096):
+def pca_init(X_scaled, weight, n_components, whiten=True, chunk_size=4096):
     """Linear encoder and decoder that reproduce PCA of weighted, scaled data.
 
     Returns ``(enc_w, enc_b, dec_w, dec_b)``: ``z = enc_w @ x + enc_b`` are the
-    whitened principal scores and ``dec_w @ z + dec_b`` the PCA reconstruction
-    in the scaled space. ``weight`` are the per-feature loss weights, so the
+    principal scores (whitened, or in the units of the weighted data with
+    ``whiten=False``) and ``dec_w @ z + dec_b`` the PCA reconstruction in the
+    scaled space. ``weight`` are the per-feature loss weights, so the
     principal axes are those of the loss the network minimises. The
     covariance is accumulated in float64 over chunks of rows, so no float64
     copy of the data is made.
@@ -164,18 +165,19 @@ def pca_init(X_scaled, weight, n_components, chunk_size=4096):
     # Fix each axis's sign, as PCA does, so the result does not depend on
     # LAPACK's choice.
     V *= np.sign(V[np.argmax(np.abs(V), axis=0), np.arange(V.shape[1])])
-    enc_w = (V / np.sqrt(lam)).T * root_w
+    gain = np.sqrt(lam) if whiten else np.ones_like(lam)
+    enc_w = (V / gain).T * root_w
     enc_b = -enc_w @ center
-    dec_w = (V * np.sqrt(lam)) / root_w[:, None]
+    dec_w = (V * gain) / root_w[:, None]
     return enc_w, enc_b, dec_w, center
 
 
 #: Documentation of the parameters every estimator shares, written once.
 BASE_PARAMETERS = """\
     hidden_layer_sizes : tuple of int, default=(128, 64)
-        Widths of the encoder's hidden layers; the decoder mirrors them.
-        ``()`` gives a linear autoencoder, which with ``activation="identity"``
-        finds PCA's subspace.
+        Widths of the encoder's hidden layers (with ``image_shape``, the
+        output channels of its convolutions); the decoder mirrors them.
+        ``()`` gives a linear autoencoder, which finds PCA's subspace.
 
     activation : {"relu", "leaky_relu", "elu", "selu", "gelu", "silu", \
 "tanh", "sigmoid", "identity"}, default="relu"
@@ -195,6 +197,29 @@ BASE_PARAMETERS = """\
         the objective, which stays the error in the units of ``X``: as with
         ``PCA``, put a ``StandardScaler`` first to weigh every column
         equally.
+
+    penalty : penalty object, list of penalty objects or None, default=None
+        Terms added to the training loss, from ``skae.penalties``:
+        ``L1ActivityPenalty`` or ``KLSparsityPenalty`` for sparse codes,
+        ``ContractivePenalty`` for codes insensitive to small changes of the
+        input. They also count in the validation loss that early stopping
+        monitors, and in ``loss_curve_``. Tune one with
+        ``set_params(penalty__weight=...)``.
+
+    tied_weights : bool, default=False
+        The decoder uses the transposes of the encoder's weight matrices
+        (with biases of its own): about half the weights, a regularised
+        model. With ``init="pca"`` the codes then start as PCA's scores
+        rather than its whitened scores.
+
+    image_shape : tuple of int or None, default=None
+        ``(height, width)`` or ``(channels, height, width)`` of the images
+        that the rows of ``X`` hold, flattened (as ``load_digits`` gives
+        them): the hidden layers become strided 3x3 convolutions, each
+        halving the height and width, with ``hidden_layer_sizes`` output
+        channels. One entry may be -1 and is then inferred from the number
+        of features, as in ``numpy.reshape``. Rows stay flat 2-D arrays, so
+        the estimator fits in a ``Pipeline`` like any other.
 
     init : {"pca", "random"}, default="pca"
         ``"pca"`` starts the linear path (or the linear network) at PCA's
@@ -334,6 +359,9 @@ class BaseAutoencoder(BaseEstimator):
         "scaling": [StrOptions({"standard", "robust", "minmax"}), None],
         "init": [StrOptions({"pca", "random"})],
         "linear_path": ["boolean"],
+        "penalty": [callable, list, None],
+        "tied_weights": ["boolean"],
+        "image_shape": [tuple, None],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -358,6 +386,9 @@ class BaseAutoencoder(BaseEstimator):
         scaling="standard",
         init="pca",
         linear_path=True,
+        penalty=None,
+        tied_weights=False,
+        image_shape=None,
         learning_rate=1e-3,
         weight_decay=0.0,
         batch_size=256,
@@ -378,6 +409,9 @@ class BaseAutoencoder(BaseEstimator):
         self.scaling = scaling
         self.init = init
         self.linear_path = linear_path
+        self.penalty = penalty
+        self.tied_weights = tied_weights
+        self.image_shape = image_shape
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
         self.batch_size = batch_size
@@ -399,6 +433,8 @@ class BaseAutoencoder(BaseEstimator):
         n_samples, n_features = X.shape
         hidden = self._check_hidden_layer_sizes()
         self.n_components_ = self._resolve_n_components(n_features)
+        self._image_shape = self._check_image_shape(n_features)
+        penalties = self._check_penalty()
         low, high = (np.nanmin(X), np.nanmax(X)) if self.loss == "bce" else (0, 1)
         if low < 0 or high > 1:
             raise ValueError(
@@ -430,7 +466,7 @@ class BaseAutoencoder(BaseEstimator):
                 )
             net = self._build_net(
                 module, train_idx, valid_idx, max_epochs, patience, device,
-                corruption=self._corruption(X, device),
+                corruption=self._corruption(X, device), penalties=penalties,
             )
             data = self._training_data(X_scaled, device)
             with torch_threads(training_threads(module, self.batch_size, device)):
@@ -452,6 +488,47 @@ class BaseAutoencoder(BaseEstimator):
                 "n_components: a code as wide as the input can copy it."
             )
         return self.n_components
+
+    def _check_image_shape(self, n_features):
+        """``image_shape`` as ``(channels, height, width)``, or None."""
+        shape = self.image_shape
+        if shape is None:
+            return None
+        if len(shape) not in (2, 3) or not all(
+            isinstance(s, Integral) and (s >= 1 or s == -1) for s in shape
+        ) or list(shape).count(-1) > 1:
+            raise ValueError(
+                "image_shape must be (height, width) or (channels, height, width) "
+                "of positive integers, one of which may be -1, got "
+                f"{shape!r}."
+            )
+        shape = (1, *shape) if len(shape) == 2 else tuple(shape)
+        known = int(np.prod([s for s in shape if s != -1]))
+        if -1 in shape and n_features % known == 0:
+            shape = tuple(n_features // known if s == -1 else int(s) for s in shape)
+        if int(np.prod(shape)) != n_features:
+            raise ValueError(
+                f"image_shape={self.image_shape!r} does not fit rows of {n_features} "
+                "features: the product of its entries must be the number of "
+                "features (channels * height * width)."
+            )
+        return shape
+
+    def _check_penalty(self):
+        """``penalty`` as a list of fresh copies (never the user's objects)."""
+        penalty = self.penalty
+        penalties = [] if penalty is None else (
+            list(penalty) if isinstance(penalty, (list, tuple)) else [penalty]
+        )
+        for p in penalties:
+            if not callable(p):
+                raise ValueError(
+                    "penalty must be a penalty object from skae.penalties (or a "
+                    f"list of them), got {p!r}."
+                )
+            if hasattr(p, "_validate_params"):
+                p._validate_params()
+        return [copy.deepcopy(p) for p in penalties]
 
     def _check_hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes
@@ -491,28 +568,41 @@ class BaseAutoencoder(BaseEstimator):
             patience = max(patience, -(-AUTO_MIN_PATIENCE_STEPS // steps_per_epoch))
         return epochs, patience
 
+    def _module_params(self, hidden_layer_sizes):
+        """Keyword arguments of the module's architecture."""
+        return dict(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=self.activation,
+            linear_path=self.linear_path,
+            tied_weights=self.tied_weights,
+            image_shape=self._image_shape,
+            feature_weight=np.sqrt(self._loss_weights()).astype(np.float32),
+        )
+
     def _build_module(self, n_features, hidden_layer_sizes):
         """Hook: the ``nn.Module`` to train; returns ``(x_hat, z, ...)``."""
         return Autoencoder(
-            n_features,
-            self.n_components_,
-            hidden_layer_sizes,
-            self.activation,
-            linear_path=self.linear_path,
+            n_features, self.n_components_, **self._module_params(hidden_layer_sizes)
         )
 
     def _init_module(self, module, X_scaled):
         """Hook: start the module at PCA's solution for the training loss."""
         weight = self._loss_weights()
-        enc_w, enc_b, dec_w, dec_b = pca_init(X_scaled, weight, self.n_components_)
+        enc_w, enc_b, dec_w, dec_b = pca_init(
+            X_scaled, weight, self.n_components_, whiten=not self.tied_weights
+        )
         if self.loss == "bce":
-            # Least-squares decoder from the codes to the logits of the data.
-            Z = (X_scaled - X_scaled.mean(0)) @ enc_w.T
+            # The decoder outputs logits: fit it to the logits of the data by
+            # least squares (with tied weights, only its bias is free).
             raw = np.clip(X_scaled * self.scale_ + self.center_, 0.01, 0.99)
             target = np.log(raw / (1 - raw))
-            Z1 = np.hstack([Z, np.ones((len(Z), 1))])
-            coef = np.linalg.lstsq(Z1, target, rcond=None)[0]
-            dec_w, dec_b = coef[:-1].T, coef[-1]
+            if self.tied_weights:
+                dec_b = target.mean(0)
+            else:
+                Z = (X_scaled - X_scaled.mean(0)) @ enc_w.T
+                Z1 = np.hstack([Z, np.ones((len(Z), 1))])
+                coef = np.linalg.lstsq(Z1, target, rcond=None)[0]
+                dec_w, dec_b = coef[:-1].T, coef[-1]
         module.init_linear(
             *(np.asarray(a, dtype=np.float32) for a in (enc_w, enc_b, dec_w, dec_b))
         )
@@ -537,7 +627,8 @@ class BaseAutoencoder(BaseEstimator):
         return None
 
     def _build_net(
-        self, module, train_idx, valid_idx, max_epochs, patience, device, corruption=None
+        self, module, train_idx, valid_idx, max_epochs, patience, device, corruption=None,
+        penalties=(),
     ):
         """Hook: the skorch net that trains ``module``."""
         has_valid = valid_idx is not None
@@ -569,6 +660,7 @@ class BaseAutoencoder(BaseEstimator):
             device=device,
             verbose=int(self.verbose >= 2),
             corruption=corruption,
+            penalties=penalties,
             **self._net_params(),
         )
 

@@ -1,15 +1,23 @@
 """PyTorch building blocks: torch only, no scikit-learn or skorch imports.
 
 An autoencoder here is an encoder ``x -> z`` and a decoder ``z -> x_hat``.
-Each side is a multi-layer perceptron, optionally with a *linear path*
-beside it: ``encode(x) = A x + mlp(x)`` and ``decode(z) = C z + mlp(z)``.
-With the last layer of each MLP initialised to zero, a freshly built module
-computes exactly its linear path, so initialising that path from PCA starts
-training at PCA's solution and lets the nonlinear branches only add to it.
+Each side is a multi-layer perceptron (or, for rows that are images, a small
+convolutional network), optionally with a *linear path* beside it:
+``encode(x) = A x + net(x)`` and ``decode(z) = C z + net(z)``. With the last
+layer of each network initialised to zero, a freshly built module computes
+exactly its linear path, so initialising that path from PCA starts training
+at PCA's solution and lets the nonlinear branches only add to it.
+
+With tied weights the decoder has no weight matrices of its own: it applies
+the transposes (for convolutions, the transposed convolutions) of the
+encoder's weights in reverse order, with its own biases.
 """
+
+import math
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 ACTIVATIONS = {
     "relu": nn.ReLU,
@@ -22,6 +30,10 @@ ACTIVATIONS = {
     "sigmoid": nn.Sigmoid,
     "identity": nn.Identity,
 }
+
+#: Kernel size, stride and padding of the convolutions: each halves the
+#: height and width (rounding up).
+KERNEL, STRIDE, PADDING = 3, 2, 1
 
 
 def make_mlp(n_in, hidden_layer_sizes, n_out, activation):
@@ -39,8 +51,129 @@ def make_mlp(n_in, hidden_layer_sizes, n_out, activation):
     return nn.Sequential(*layers)
 
 
+def conv_output_size(size):
+    """Height or width after one convolution of ``KERNEL``, ``STRIDE``, ``PADDING``."""
+    return (size + 2 * PADDING - KERNEL) // STRIDE + 1
+
+
+class Encoder(nn.Module):
+    """Rows -> codes: hidden layers with an activation, then a linear layer.
+
+    With ``image_shape`` (channels, height, width) each hidden layer is a
+    strided convolution with that many output channels, and the last one's
+    feature maps are flattened into the code layer; otherwise the hidden
+    layers are fully connected. ``layers`` holds the weighted layers in order,
+    ``shapes`` the shape of a row before each of them.
+    """
+
+    def __init__(self, n_features, hidden_layer_sizes, n_out, activation, image_shape=None):
+        super().__init__()
+        self.image_shape = None if image_shape is None else tuple(image_shape)
+        self.activation = ACTIVATIONS[activation]()
+        layers, shapes = [], []
+        if self.image_shape is None:
+            width = n_features
+            for size in hidden_layer_sizes:
+                shapes.append((width,))
+                layers.append(nn.Linear(width, size))
+                width = size
+        else:
+            channels, height, width_ = self.image_shape
+            for size in hidden_layer_sizes:
+                shapes.append((channels, height, width_))
+                layers.append(nn.Conv2d(channels, size, KERNEL, STRIDE, PADDING))
+                channels, height, width_ = size, conv_output_size(height), conv_output_size(width_)
+            width = channels * height * width_
+            if hidden_layer_sizes:
+                shapes.append((channels, height, width_))
+        if self.image_shape is None or not hidden_layer_sizes:
+            shapes.append((width,))
+        layers.append(nn.Linear(width, n_out))
+        self.layers = nn.ModuleList(layers)
+        self.shapes = shapes
+
+    def forward(self, x):
+        h = x if self.image_shape is None else x.reshape(len(x), *self.image_shape)
+        for layer in self.layers[:-1]:
+            h = self.activation(layer(h))
+        return self.layers[-1](h.flatten(1))
+
+    def multiply_adds(self):
+        """Multiply-adds of one row's forward pass."""
+        total = 0
+        for layer, shape in zip(self.layers, self.shapes[1:] + [None]):
+            if isinstance(layer, nn.Conv2d):
+                total += layer.weight.numel() * math.prod(shape[1:])
+            else:
+                total += layer.weight.numel()
+        return total
+
+
+class Decoder(nn.Module):
+    """Codes -> rows, mirroring an ``Encoder``'s layers in reverse order.
+
+    With ``tied=True`` it has only biases and applies the transposes of
+    ``encoder``'s weights (passed at each call, so that they are not
+    registered twice); otherwise it has layers of its own.
+    """
+
+    def __init__(self, encoder, tied=False):
+        super().__init__()
+        self.tied = tied
+        self.activation = encoder.activation
+        # Shape of a row after each layer: the mirror of the encoder's inputs.
+        self.shapes = encoder.shapes[::-1]
+        if tied:
+            self.biases = nn.ParameterList(
+                [nn.Parameter(torch.zeros(self._n_in(layer))) for layer in encoder.layers[::-1]]
+            )
+            return
+        layers = []
+        for layer in encoder.layers[::-1]:
+            if isinstance(layer, nn.Conv2d):
+                layers.append(nn.ConvTranspose2d(
+                    layer.out_channels, layer.in_channels, KERNEL, STRIDE, PADDING
+                ))
+            else:
+                layers.append(nn.Linear(layer.out_features, layer.in_features))
+        self.layers = nn.ModuleList(layers)
+
+    @staticmethod
+    def _n_in(layer):
+        return layer.in_channels if isinstance(layer, nn.Conv2d) else layer.in_features
+
+    def output_bias(self):
+        """The bias added to the reconstruction (of the last layer)."""
+        return self.biases[-1] if self.tied else self.layers[-1].bias
+
+    def last_weight(self, encoder):
+        """The weight of the decoder's last layer (for tied weights, the encoder's first)."""
+        return encoder.layers[0].weight if self.tied else self.layers[-1].weight
+
+    def forward(self, z, encoder=None):
+        h = z
+        weights = encoder.layers[::-1] if self.tied else self.layers
+        last = len(self.shapes) - 1
+        for i, layer in enumerate(weights):
+            bias = self.biases[i] if self.tied else layer.bias
+            if isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d)):
+                # Back to the feature maps of ``shapes[i]``; output_padding
+                # recovers the odd sizes that a strided convolution rounded up.
+                h = h.reshape(len(h), *self.shapes[i - 1])
+                padding = [
+                    size - ((n - 1) * STRIDE - 2 * PADDING + KERNEL)
+                    for size, n in zip(self.shapes[i][1:], h.shape[2:])
+                ]
+                h = F.conv_transpose2d(h, layer.weight, bias, STRIDE, PADDING, padding)
+            else:
+                h = F.linear(h, layer.weight.t() if self.tied else layer.weight, bias)
+            if i < last:
+                h = self.activation(h)
+        return h.flatten(1)
+
+
 class Autoencoder(nn.Module):
-    """A fully connected autoencoder whose decoder mirrors its encoder.
+    """A fully connected or convolutional autoencoder whose decoder mirrors its encoder.
 
     Parameters
     ----------
@@ -49,13 +182,24 @@ class Autoencoder(nn.Module):
     n_components : int
         Width of the code (the bottleneck).
     hidden_layer_sizes : tuple of int
-        Widths of the encoder's hidden layers; the decoder uses them in
-        reverse order. ``()`` gives a linear encoder and decoder.
+        Widths (for images, output channels) of the encoder's hidden layers;
+        the decoder uses them in reverse order. ``()`` gives a linear encoder
+        and decoder.
     activation : str
         A key of ``ACTIVATIONS``.
     linear_path : bool
-        Add a linear map beside each MLP (ignored without hidden layers,
-        where the MLP already is linear).
+        Add a linear map beside each network (ignored without hidden layers,
+        where the network already is linear).
+    tied_weights : bool
+        The decoder uses the transposes of the encoder's weights.
+    image_shape : tuple of int or None
+        ``(channels, height, width)`` of a row, which is then encoded by
+        strided convolutions; ``channels * height * width == n_features``.
+    feature_weight : array-like of shape (n_features,) or None
+        Only with ``tied_weights``: the linear maps encode ``W (d * x)`` and
+        decode ``(W.T z) / d`` with ``d = feature_weight``, so that a tied
+        linear map can be the orthogonal projection of a weighted loss
+        (PCA's solution in the data's units).
     """
 
     def __init__(
@@ -65,74 +209,115 @@ class Autoencoder(nn.Module):
         hidden_layer_sizes=(),
         activation="relu",
         linear_path=True,
+        tied_weights=False,
+        image_shape=None,
+        feature_weight=None,
     ):
         super().__init__()
         hidden = tuple(hidden_layer_sizes)
-        self.encoder = make_mlp(n_features, hidden, n_components, activation)
-        self.decoder = make_mlp(n_components, hidden[::-1], n_features, activation)
+        self.tied_weights = tied_weights
+        self.encoder = Encoder(n_features, hidden, n_components, activation, image_shape)
+        self.decoder = Decoder(self.encoder, tied=tied_weights)
         self.has_linear_path = bool(linear_path and hidden)
         if self.has_linear_path:
             self.encoder_linear = nn.Linear(n_features, n_components, bias=False)
-            self.decoder_linear = nn.Linear(n_components, n_features, bias=False)
+            if not tied_weights:
+                self.decoder_linear = nn.Linear(n_components, n_features, bias=False)
+        weight = torch.ones(n_features) if feature_weight is None else feature_weight
+        self.register_buffer("feature_weight", torch.as_tensor(weight, dtype=torch.float32))
+
+    def _weigh(self, x):
+        return x * self.feature_weight if self.tied_weights else x
 
     def encode(self, x):
-        z = self.encoder(x)
         if self.has_linear_path:
-            z = z + self.encoder_linear(x)
-        return z
+            return self.encoder(x) + self.encoder_linear(self._weigh(x))
+        if len(self.encoder.layers) == 1:  # a linear encoder
+            return self.encoder(self._weigh(x))
+        return self.encoder(x)
 
     def decode(self, z):
-        out = self.decoder(z)
+        if self.tied_weights and self.has_linear_path:
+            linear = F.linear(z, self.encoder_linear.weight.t()) / self.feature_weight
+            return self.decoder(z, self.encoder) + linear
         if self.has_linear_path:
-            out = out + self.decoder_linear(z)
-        return out
+            return self.decoder(z) + self.decoder_linear(z)
+        if self.tied_weights and len(self.encoder.layers) == 1:
+            W = self.encoder.layers[0].weight
+            return F.linear(z, W.t()) / self.feature_weight + self.decoder.output_bias()
+        return self.decoder(z, self.encoder)
 
     def forward(self, x):
         z = self.encode(x)
         return self.decode(z), z
 
-    def linear_maps(self):
-        """The (encoder, decoder) ``nn.Linear`` layers that PCA initialises."""
+    def multiply_adds(self):
+        """Multiply-adds of one row's forward pass (the decoder mirrors the encoder)."""
+        linear = self.encoder_linear.weight.numel() if self.has_linear_path else 0
+        return 2 * (self.encoder.multiply_adds() + linear)
+
+    def linear_weights(self):
+        """The encoder's and decoder's linear maps ``(A, C)``, as PCA initialises them."""
         if self.has_linear_path:
-            return self.encoder_linear, self.decoder_linear
-        return self.encoder[-1], self.decoder[-1]
+            A = self.encoder_linear.weight
+            C = None if self.tied_weights else self.decoder_linear.weight
+        else:
+            A = self.encoder.layers[-1].weight
+            C = None if self.tied_weights else self.decoder.layers[-1].weight
+        return A, C
 
     @torch.no_grad()
     def init_linear(self, encoder_weight, encoder_bias, decoder_weight, decoder_bias):
-        """Set the linear maps to the given ones and silence the MLP branches.
+        """Set the linear maps to the given ones and silence the nonlinear branches.
 
         Shapes: ``encoder_weight`` ``(n_components, n_features)``,
         ``encoder_bias`` ``(n_components,)``, ``decoder_weight``
         ``(n_features, n_components)``, ``decoder_bias`` ``(n_features,)``.
         Afterwards ``encode(x) == encoder_weight @ x + encoder_bias`` and
-        ``decode(z) == decoder_weight @ z + decoder_bias`` exactly.
+        ``decode(z) == decoder_weight @ z + decoder_bias`` exactly. With tied
+        weights the decoder must be the encoder's tied transpose,
+        ``decoder_weight == (encoder_weight / d**2).T`` with ``d =
+        feature_weight``; otherwise a ``ValueError`` is raised.
         """
-        enc, dec = self.linear_maps()
-        enc.weight.copy_(torch.as_tensor(encoder_weight))
-        dec.weight.copy_(torch.as_tensor(decoder_weight))
+        encoder_weight = torch.as_tensor(encoder_weight)
+        decoder_weight = torch.as_tensor(decoder_weight)
+        A, C = self.linear_weights()
+        if self.tied_weights:
+            d = self.feature_weight
+            W = encoder_weight / d
+            if not torch.allclose(W.t() / d[:, None], decoder_weight, rtol=1e-3, atol=1e-5):
+                raise ValueError("With tied weights the decoder must be the encoder's transpose.")
+            A.copy_(W)
+        else:
+            A.copy_(encoder_weight)
+            C.copy_(decoder_weight)
         if self.has_linear_path:
-            for mlp in (self.encoder, self.decoder):
-                mlp[-1].weight.zero_()
-        enc_bias = self.encoder[-1].bias
-        dec_bias = self.decoder[-1].bias
-        enc_bias.copy_(torch.as_tensor(encoder_bias))
-        dec_bias.copy_(torch.as_tensor(decoder_bias))
+            # Silence the nonlinear branches: zero the weights of the layers
+            # that produce their outputs (with tied weights, the encoder's
+            # first layer is the decoder's last).
+            self.encoder.layers[-1].weight.zero_()
+            self.decoder.last_weight(self.encoder).zero_()
+        self.encoder.layers[-1].bias.copy_(torch.as_tensor(encoder_bias))
+        self.decoder.output_bias().copy_(torch.as_tensor(decoder_bias))
 
 
 class VariationalModule(Autoencoder):
     """An autoencoder whose encoder gives a Gaussian posterior over the code.
 
-    ``encode`` returns the posterior mean (the linear path and MLP of
-    ``Autoencoder``), a second MLP the log-variance. In training mode
+    ``encode`` returns the posterior mean (the linear path and network of
+    ``Autoencoder``), a second encoder the log-variance. In training mode
     ``forward`` samples the code by the reparameterisation trick; in
     evaluation mode it uses the mean. ``log_sigma2`` is the decoder's learned
     log-variance, which balances reconstruction against the prior.
     """
 
     def __init__(self, n_features, n_components, hidden_layer_sizes=(), activation="relu",
-                 linear_path=True):
-        super().__init__(n_features, n_components, hidden_layer_sizes, activation, linear_path)
-        self.log_var = make_mlp(n_features, tuple(hidden_layer_sizes), n_components, activation)
+                 linear_path=True, tied_weights=False, image_shape=None, feature_weight=None):
+        super().__init__(n_features, n_components, hidden_layer_sizes, activation, linear_path,
+                         tied_weights, image_shape, feature_weight)
+        self.log_var = Encoder(
+            n_features, tuple(hidden_layer_sizes), n_components, activation, image_shape
+        )
         self.log_sigma2 = nn.Parameter(torch.zeros(()))
 
     def forward(self, x):
@@ -142,9 +327,12 @@ class VariationalModule(Autoencoder):
             z = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
         return self.decode(z), mean, log_var
 
+    def multiply_adds(self):
+        return super().multiply_adds() + self.log_var.multiply_adds()
+
     @torch.no_grad()
     def init_linear(self, encoder_weight, encoder_bias, decoder_weight, decoder_bias):
         super().init_linear(encoder_weight, encoder_bias, decoder_weight, decoder_bias)
         # A narrow posterior to start with: the code is PCA's whitened scores.
-        self.log_var[-1].weight.zero_()
-        self.log_var[-1].bias.fill_(-4.0)
+        self.log_var.layers[-1].weight.zero_()
+        self.log_var.layers[-1].bias.fill_(-4.0)

@@ -135,12 +135,15 @@ class AutoencoderNet(NeuralNet):
     With a ``corruption`` (a callable on batches), training batches are
     corrupted afresh at every step while their targets stay clean, and the
     validation rows are corrupted once, so that every epoch is validated on
-    the same denoising task.
+    the same denoising task. ``penalties`` are callables
+    ``penalty(code, X, module, training)`` whose scalar results are added to
+    the reconstruction loss, in training and in validation.
     """
 
-    def __init__(self, *args, corruption=None, **kwargs):
+    def __init__(self, *args, corruption=None, penalties=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.corruption = corruption
+        self.penalties = penalties
 
     def get_dataset(self, X, y=None):
         if isinstance(X, RowsDataset):
@@ -153,7 +156,14 @@ class AutoencoderNet(NeuralNet):
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         reconstruction = y_pred[0] if isinstance(y_pred, tuple) else y_pred
-        return self.criterion_(reconstruction, y_true)
+        return self.criterion_(reconstruction, y_true) + self.penalty_loss(y_pred, X, training)
+
+    def penalty_loss(self, y_pred, X, training=False):
+        """The sum of the penalties at the code ``y_pred[1]`` of the input ``X``."""
+        total = 0.0
+        for penalty in self.penalties:
+            total = total + penalty(y_pred[1], X, self.module_, training)
+        return total
 
     # Speed: skorch records every batch in the history and notifies every
     # callback of every batch. Here losses are summed on the device and
@@ -241,7 +251,9 @@ class VariationalNet(AutoencoderNet):
         self.beta = beta
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        return torch.mean(self.row_losses(y_pred, y_true))
+        return torch.mean(self.row_losses(y_pred, y_true)) + self.penalty_loss(
+            y_pred, X, training
+        )
 
     def row_losses(self, y_pred, y_true):
         """Negative ELBO of each row, per feature (constants dropped)."""

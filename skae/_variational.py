@@ -76,6 +76,9 @@ class VariationalAutoencoder(AutoencoderTransformer):
         scaling="standard",
         init="pca",
         linear_path=True,
+        penalty=None,
+        tied_weights=False,
+        image_shape=None,
         learning_rate=1e-3,
         weight_decay=0.0,
         batch_size=256,
@@ -97,6 +100,9 @@ class VariationalAutoencoder(AutoencoderTransformer):
             scaling=scaling,
             init=init,
             linear_path=linear_path,
+            penalty=penalty,
+            tied_weights=tied_weights,
+            image_shape=image_shape,
             learning_rate=learning_rate,
             weight_decay=weight_decay,
             batch_size=batch_size,
@@ -169,8 +175,7 @@ class VariationalAutoencoder(AutoencoderTransformer):
 
     def _build_module(self, n_features, hidden_layer_sizes):
         return VariationalModule(
-            n_features, self.n_components_, hidden_layer_sizes, self.activation,
-            linear_path=self.linear_path,
+            n_features, self.n_components_, **self._module_params(hidden_layer_sizes)
         )
 
     def _net_params(self):
