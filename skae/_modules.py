@@ -123,16 +123,24 @@ class Decoder(nn.Module):
         self.activation = encoder.activation
         # Shape of a row after each layer: the mirror of the encoder's inputs.
         self.shapes = encoder.shapes[::-1]
+        mirrored = encoder.layers[::-1]
+        # A transposed convolution's bias is one per channel; the output gets
+        # one bias per feature instead, as a fully connected layer has.
+        self.pixel_bias = isinstance(mirrored[-1], nn.Conv2d)
+        if self.pixel_bias:
+            self.bias = nn.Parameter(torch.zeros(math.prod(self.shapes[-1])))
+        n_biases = len(mirrored) - self.pixel_bias
         if tied:
             self.biases = nn.ParameterList(
-                [nn.Parameter(torch.zeros(self._n_in(layer))) for layer in encoder.layers[::-1]]
+                [nn.Parameter(torch.zeros(self._n_in(layer))) for layer in mirrored[:n_biases]]
             )
             return
         layers = []
-        for layer in encoder.layers[::-1]:
+        for i, layer in enumerate(mirrored):
             if isinstance(layer, nn.Conv2d):
                 layers.append(nn.ConvTranspose2d(
-                    layer.out_channels, layer.in_channels, KERNEL, STRIDE, PADDING
+                    layer.out_channels, layer.in_channels, KERNEL, STRIDE, PADDING,
+                    bias=i < n_biases,
                 ))
             else:
                 layers.append(nn.Linear(layer.out_features, layer.in_features))
@@ -144,6 +152,8 @@ class Decoder(nn.Module):
 
     def output_bias(self):
         """The bias added to the reconstruction (of the last layer)."""
+        if self.pixel_bias:
+            return self.bias
         return self.biases[-1] if self.tied else self.layers[-1].bias
 
     def last_weight(self, encoder):
@@ -155,7 +165,10 @@ class Decoder(nn.Module):
         weights = encoder.layers[::-1] if self.tied else self.layers
         last = len(self.shapes) - 1
         for i, layer in enumerate(weights):
-            bias = self.biases[i] if self.tied else layer.bias
+            if i == last and self.pixel_bias:
+                bias = None
+            else:
+                bias = self.biases[i] if self.tied else layer.bias
             if isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d)):
                 # Back to the feature maps of ``shapes[i]``; output_padding
                 # recovers the odd sizes that a strided convolution rounded up.
@@ -169,7 +182,8 @@ class Decoder(nn.Module):
                 h = F.linear(h, layer.weight.t() if self.tied else layer.weight, bias)
             if i < last:
                 h = self.activation(h)
-        return h.flatten(1)
+        h = h.flatten(1)
+        return h + self.bias if self.pixel_bias else h
 
 
 class Autoencoder(nn.Module):

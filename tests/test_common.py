@@ -19,6 +19,7 @@ from skae import (
     DenoisingAutoencoder,
     VariationalAutoencoder,
 )
+from skae.penalties import ContractivePenalty, KLSparsityPenalty, L1ActivityPenalty
 
 FAST = dict(max_epochs=3, hidden_layer_sizes=(8,), random_state=0)
 
@@ -36,6 +37,17 @@ ESTIMATORS = [
     AutoencoderOutlierDetector(contamination=0.1, scaling="standard", **FAST),
     VariationalAutoencoder(**FAST),
     AutoencoderImputer(**FAST),
+    # The variants: penalties, tied weights, convolutions over rows as 1-D images.
+    AutoencoderTransformer(penalty=L1ActivityPenalty(), tied_weights=True, **FAST),
+    AutoencoderTransformer(image_shape=(1, -1), penalty=ContractivePenalty(), **FAST),
+    DenoisingAutoencoder(
+        penalty=[KLSparsityPenalty(), ContractivePenalty()], image_shape=(1, -1),
+        tied_weights=True, **FAST
+    ),
+    AutoencoderOutlierDetector(penalty=ContractivePenalty(), tied_weights=True, **FAST),
+    AutoencoderOutlierDetector(image_shape=(1, -1), **FAST),
+    VariationalAutoencoder(penalty=L1ActivityPenalty(), tied_weights=True, **FAST),
+    AutoencoderImputer(image_shape=(1, -1), penalty=ContractivePenalty(), **FAST),
 ]
 
 

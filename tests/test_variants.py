@@ -1,0 +1,365 @@
+"""The variants: sparse and contractive penalties, tied weights, convolutions.
+
+Each variant is an option of the shared base, so each is tested for its
+measured effect on digits and for working with every estimator.
+"""
+
+import numpy as np
+import pytest
+import torch
+from scipy.linalg import subspace_angles
+from sklearn.base import clone
+from sklearn.decomposition import PCA
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler
+
+from skae import (
+    AutoencoderImputer,
+    AutoencoderOutlierDetector,
+    AutoencoderTransformer,
+    DenoisingAutoencoder,
+    VariationalAutoencoder,
+)
+from skae._modules import Autoencoder
+from skae.penalties import (
+    BasePenalty,
+    ContractivePenalty,
+    KLSparsityPenalty,
+    L1ActivityPenalty,
+    jacobian_norms,
+)
+
+FAST = dict(hidden_layer_sizes=(16,), max_epochs=3, random_state=0)
+PENALTIES = [L1ActivityPenalty(), KLSparsityPenalty(), ContractivePenalty()]
+
+
+def heldout_mse(model, X):
+    return np.mean((X - model.inverse_transform(model.transform(X))) ** 2)
+
+
+def inactive_share(Z):
+    A = np.abs(Z)
+    return np.mean(A <= 0.05 * A.max(axis=1, keepdims=True))
+
+
+def mean_jacobian_norm(model, X):
+    """Exact mean Frobenius norm of d code / d x, with x in the data's units."""
+    module = model.module_
+
+    def encode(row):
+        return module.encode(model._to_net(row[None]))[0]
+
+    rows = torch.as_tensor(X, dtype=torch.float64)
+    return np.mean([
+        torch.linalg.matrix_norm(torch.autograd.functional.jacobian(encode, r)).item()
+        for r in rows
+    ])
+
+
+@pytest.fixture(scope="module")
+def digits_split(digits):
+    X, _ = digits
+    return train_test_split(X, test_size=0.25, random_state=1)
+
+
+@pytest.fixture(scope="module")
+def unpenalised(digits_split):
+    X_train, _ = digits_split
+    return {k: AutoencoderTransformer(n_components=k, random_state=1).fit(X_train)
+            for k in (8, 32)}
+
+
+# ------------------------------------------------------------ penalties
+
+
+@pytest.mark.parametrize("penalty", PENALTIES, ids=lambda p: type(p).__name__)
+def test_penalty_is_zero_at_zero_weight(penalty):
+    module = Autoencoder(6, 3, (8,))
+    X = torch.randn(40, 6)
+    code = module.encode(X)
+    assert clone(penalty).set_params(weight=0)(code, X, module, True).item() == 0
+    assert penalty(code, X, module, True).item() > 0
+
+
+@pytest.mark.parametrize("penalty", PENALTIES, ids=lambda p: type(p).__name__)
+def test_penalties_are_scale_invariant(penalty):
+    # Shrinking the code (which the decoder could undo) must not help.
+    torch.manual_seed(0)
+    module = Autoencoder(6, 3, ())
+    X = torch.randn(200, 6)
+    before = penalty(module.encode(X), X, module).item()
+    with torch.no_grad():
+        module.encoder.layers[0].weight.mul_(0.01)
+        module.encoder.layers[0].bias.mul_(0.01)
+    after = penalty(module.encode(X), X, module).item()
+    assert after == pytest.approx(before, rel=1e-3)
+
+
+def test_l1_penalty_prefers_sparse_codes():
+    rng = np.random.RandomState(0)
+    dense = torch.as_tensor(rng.randn(100, 8))
+    sparse = dense * torch.as_tensor(rng.rand(100, 8) < 0.2)
+    penalty = L1ActivityPenalty(weight=1.0)
+    assert penalty(sparse, None, None) < 0.75 * penalty(dense, None, None)
+    one_hot = torch.eye(8).repeat(10, 1)
+    assert penalty(one_hot, None, None).item() == pytest.approx(8**-0.5)
+
+
+def test_kl_penalty_is_smallest_at_its_target():
+    rng = np.random.RandomState(0)
+    dense = torch.as_tensor(rng.randn(400, 8))
+    rates = (0.05, 0.3)
+    for rate, other in zip(rates, rates[::-1]):
+        sparse = dense * torch.as_tensor(rng.rand(400, 8) < rate)
+        at_rate = KLSparsityPenalty(1.0, target=rate)(sparse, None, None)
+        assert at_rate < KLSparsityPenalty(1.0, target=other)(sparse, None, None)
+
+
+def test_contractive_estimate_is_the_jacobian_norm():
+    # For a linear encoder z = W x, ||J||_F^2 = ||W||_F^2 at every row.
+    torch.manual_seed(0)
+    module = Autoencoder(10, 4, ())
+    X = torch.randn(4000, 10)
+    estimate = jacobian_norms(module, X).mean().item()
+    exact = torch.sum(module.encoder.layers[0].weight ** 2).item()
+    assert estimate == pytest.approx(exact, rel=0.05)
+    # Validation estimates are repeatable; training ones are differentiable.
+    assert torch.equal(jacobian_norms(module, X[:50]), jacobian_norms(module, X[:50]))
+    jacobian_norms(module, X[:50], training=True).mean().backward()
+    assert module.encoder.layers[0].weight.grad.abs().sum() > 0
+
+
+def test_sparse_penalty_sparsifies_codes(digits_split, unpenalised):
+    X_train, X_test = digits_split
+    base = unpenalised[32]
+    model = AutoencoderTransformer(
+        n_components=32, penalty=L1ActivityPenalty(), random_state=1
+    ).fit(X_train)
+    gain = inactive_share(model.transform(X_test)) - inactive_share(base.transform(X_test))
+    ratio = heldout_mse(model, X_test) / heldout_mse(base, X_test)
+    # docs/benchmarks.md: +0.21 to +0.31 at 1.46x to 1.61x over seeds 0-2.
+    assert gain >= 0.2
+    assert ratio <= 1.65
+
+
+def test_kl_penalty_sparsifies_codes(digits_split, unpenalised):
+    X_train, X_test = digits_split
+    base = unpenalised[32]
+    model = AutoencoderTransformer(
+        n_components=32, penalty=KLSparsityPenalty(), random_state=1
+    ).fit(X_train)
+    gain = inactive_share(model.transform(X_test)) - inactive_share(base.transform(X_test))
+    assert gain >= 0.1
+    assert heldout_mse(model, X_test) / heldout_mse(base, X_test) <= 1.5
+
+
+def test_contractive_penalty_halves_the_jacobian(digits_split, unpenalised):
+    X_train, X_test = digits_split
+    base = unpenalised[8]
+    model = AutoencoderTransformer(
+        n_components=8, penalty=ContractivePenalty(), random_state=1
+    ).fit(X_train)
+    rows = X_test[:100]
+    ratio = mean_jacobian_norm(model, rows) / mean_jacobian_norm(base, rows)
+    assert ratio <= 0.5
+    # Not by shrinking the codes: relative to their spread it contracts too.
+    spread = np.sqrt(np.mean(np.var(model.transform(X_test), axis=0)))
+    base_spread = np.sqrt(np.mean(np.var(base.transform(X_test), axis=0)))
+    assert ratio * base_spread / spread <= 0.5
+    assert heldout_mse(model, X_test) / heldout_mse(base, X_test) <= 1.1
+
+
+def test_penalty_grid_search_and_clone(digits):
+    X, _ = digits
+    X = X[:400]
+    search = GridSearchCV(
+        AutoencoderTransformer(n_components=4, penalty=L1ActivityPenalty(), **FAST),
+        {"penalty__weight": [0.0, 0.3]},
+        cv=2,
+    ).fit(X)
+    assert search.best_params_["penalty__weight"] in (0.0, 0.3)
+    ae = AutoencoderTransformer(penalty=[L1ActivityPenalty(), ContractivePenalty(0.1)])
+    assert clone(ae).penalty[1].weight == 0.1
+    assert "penalty__weight" in AutoencoderTransformer(penalty=ContractivePenalty()).get_params()
+
+
+def test_penalty_is_not_modified_and_zero_weight_changes_nothing(digits):
+    X, _ = digits
+    penalty = L1ActivityPenalty(weight=0.0)
+    with_penalty = AutoencoderTransformer(n_components=4, penalty=penalty, **FAST).fit(X)
+    without = AutoencoderTransformer(n_components=4, **FAST).fit(X)
+    np.testing.assert_allclose(with_penalty.transform(X), without.transform(X), rtol=1e-5)
+    assert penalty.get_params() == {"weight": 0.0}
+
+
+@pytest.mark.parametrize(
+    "penalty, match",
+    [
+        ("l1", "penalty"),
+        ([L1ActivityPenalty(), 3], "penalty must be a penalty object"),
+        (L1ActivityPenalty(weight=-1), "weight"),
+        (KLSparsityPenalty(target=1.5), "target"),
+    ],
+)
+def test_bad_penalty_is_a_clear_error(penalty, match):
+    with pytest.raises(ValueError, match=match):
+        AutoencoderTransformer(penalty=penalty, **FAST).fit(np.random.rand(30, 4))
+
+
+def test_custom_penalty(digits):
+    class CodeSizePenalty(BasePenalty):
+        def __init__(self, weight=1.0):
+            self.weight = weight
+
+        def _penalty(self, code, X, module, training):
+            return torch.mean(code**2)
+
+    X, _ = digits
+    ae = AutoencoderTransformer(n_components=4, penalty=CodeSizePenalty(), **FAST).fit(X)
+    assert ae.transform(X).shape == (len(X), 4)
+
+
+# --------------------------------------------------------- tied weights
+
+
+def n_weights(model):
+    return sum(p.numel() for p in model.module_.parameters() if p.dim() > 1)
+
+
+def test_tied_weights_halve_the_weights(digits_split, unpenalised):
+    X_train, X_test = digits_split
+    model = AutoencoderTransformer(n_components=8, tied_weights=True, random_state=1)
+    model.fit(X_train)
+    assert n_weights(model) == n_weights(unpenalised[8]) // 2
+    pca = PCA(n_components=8).fit(X_train)
+    assert heldout_mse(model, X_test) <= 0.75 * heldout_mse(pca, X_test)
+
+
+@pytest.mark.parametrize("init", ["pca", "random"])
+def test_tied_linear_autoencoder_recovers_pca(init):
+    rng = np.random.RandomState(0)
+    X = rng.randn(800, 5) * [5.0, 3.0, 2.0, 0.5, 0.3] @ rng.randn(5, 12)
+    X += 0.1 * rng.randn(800, 12) + 10.0
+    pca = PCA(n_components=3).fit(X)
+    ae = AutoencoderTransformer(
+        n_components=3, hidden_layer_sizes=(), tied_weights=True, init=init,
+        learning_rate=1e-2, random_state=0,
+    ).fit(X)
+    weight = ae.module_.encoder.layers[0].weight.detach().numpy()
+    angles = np.degrees(subspace_angles(weight.T, pca.components_.T))
+    assert angles.max() < 1.0
+    assert heldout_mse(ae, X) == pytest.approx(heldout_mse(pca, X), rel=0.01)
+
+
+def test_tied_decoder_uses_the_encoders_transposes():
+    module = Autoencoder(6, 2, (5, 4), tied_weights=True, linear_path=False)
+    names = [name for name, _ in module.named_parameters()]
+    assert not any(name.startswith("decoder") and name.endswith("weight") for name in names)
+    with torch.no_grad():
+        for layer in module.encoder.layers:
+            layer.weight.zero_()
+    # With zero encoder weights the decoder's output is its last bias.
+    assert torch.equal(module.decode(torch.randn(3, 2)),
+                       module.decoder.output_bias().expand(3, 6))
+
+
+# -------------------------------------------------------- convolutional
+
+
+def test_convolutional_beats_the_mlp_on_digits(digits_split, unpenalised):
+    X_train, X_test = digits_split
+    conv = AutoencoderTransformer(
+        n_components=8, image_shape=(8, 8), hidden_layer_sizes=(64, 128), random_state=1
+    ).fit(X_train)
+    assert isinstance(conv.module_.encoder.layers[0], torch.nn.Conv2d)
+    # docs/benchmarks.md: 0.94 to 0.98 of the MLP's error over seeds 0-2.
+    assert heldout_mse(conv, X_test) <= heldout_mse(unpenalised[8], X_test)
+
+
+@pytest.mark.parametrize("tied", [False, True])
+@pytest.mark.parametrize(
+    "image_shape, n_features",
+    [((8, 8), 64), ((3, 5, 7), 105), ((-1, 6), 30), ((1, -1), 7), ((2, 1, -1), 10)],
+)
+def test_convolutional_shapes(image_shape, n_features, tied):
+    X = np.random.RandomState(0).rand(60, n_features)
+    ae = AutoencoderTransformer(
+        n_components=3, image_shape=image_shape, tied_weights=tied,
+        hidden_layer_sizes=(4, 6), max_epochs=2, random_state=0,
+    ).fit(X)
+    assert ae.transform(X).shape == (60, 3)
+    assert ae.inverse_transform(ae.transform(X)).shape == X.shape
+
+
+def test_convolutional_starts_at_pca(digits):
+    X, _ = digits
+    ae = AutoencoderTransformer(
+        n_components=5, image_shape=(8, 8), hidden_layer_sizes=(4, 8), max_epochs=1,
+        learning_rate=1e-12, random_state=0,
+    ).fit(X)
+    pca = PCA(n_components=5).fit(X)
+    assert heldout_mse(ae, X) == pytest.approx(heldout_mse(pca, X), rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    "image_shape, match",
+    [((8, 9), "does not fit rows of 64"), ((8, 0), "positive integers"),
+     ((-1, -1), "one of which may be -1"), ((64,), "height, width"),
+     ((-1, 7), "does not fit")],
+)
+def test_bad_image_shape_is_a_clear_error(image_shape, match):
+    with pytest.raises(ValueError, match=match):
+        AutoencoderTransformer(image_shape=image_shape, **FAST).fit(np.random.rand(30, 64))
+
+
+# ------------------------------------------------ with every estimator
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        dict(penalty=ContractivePenalty()),
+        dict(penalty=[L1ActivityPenalty(), KLSparsityPenalty()]),
+        dict(tied_weights=True),
+        dict(image_shape=(8, 8), hidden_layer_sizes=(4, 8)),
+        dict(image_shape=(8, 8), hidden_layer_sizes=(4,), tied_weights=True,
+             penalty=ContractivePenalty()),
+    ],
+    ids=["contractive", "sparse", "tied", "conv", "all"],
+)
+@pytest.mark.parametrize(
+    "cls",
+    [DenoisingAutoencoder, AutoencoderOutlierDetector, VariationalAutoencoder,
+     AutoencoderImputer],
+)
+def test_variants_work_with_every_estimator(cls, variant, digits):
+    X, _ = digits
+    X = X[:300] / 16
+    params = {"hidden_layer_sizes": (16,), "max_epochs": 3, "random_state": 0, **variant}
+    if cls is AutoencoderImputer:
+        X = X.copy()
+        X[np.random.RandomState(0).rand(*X.shape) < 0.1] = np.nan
+    model = cls(**params).fit(X)
+    if cls is AutoencoderOutlierDetector:
+        assert set(model.predict(X)) <= {-1, 1}
+    else:
+        assert model.transform(X).shape[0] == len(X)
+        assert np.all(np.isfinite(model.transform(X)))
+    assert np.all(np.isfinite(model.loss_curve_))
+
+
+def test_variants_in_a_pipeline_grid_search(digits):
+    X, _ = digits
+    pipe = make_pipeline(
+        MinMaxScaler(),
+        DenoisingAutoencoder(
+            n_components=4, noise="masking", image_shape=(8, 8), tied_weights=True,
+            penalty=ContractivePenalty(), hidden_layer_sizes=(4,), max_epochs=2,
+            random_state=0,
+        ),
+    )
+    search = GridSearchCV(
+        pipe, {"denoisingautoencoder__penalty__weight": [0.01, 0.1]}, cv=2
+    ).fit(X[:300])
+    assert search.best_estimator_[-1].penalty.weight in (0.01, 0.1)
