@@ -1,6 +1,6 @@
 """skae: scikit-learn estimators for autoencoders, built on PyTorch and skorch."""
 
-from . import noise, plotting
+from . import noise, penalties, plotting
 from ._imputer import AutoencoderImputer
 from ._outlier import AutoencoderOutlierDetector
 from ._transformer import AutoencoderTransformer, DenoisingAutoencoder
@@ -15,6 +15,7 @@ __all__ = [
     "DenoisingAutoencoder",
     "VariationalAutoencoder",
     "noise",
+    "penalties",
     "plotting",
     "__version__",
 ]

@@ -30,6 +30,14 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval
 
+__all__ = [
+    "BasePenalty",
+    "ContractivePenalty",
+    "KLSparsityPenalty",
+    "L1ActivityPenalty",
+    "jacobian_norms",
+]
+
 _EPS = 1e-8
 
 
@@ -185,9 +193,26 @@ class ContractivePenalty(BasePenalty):
 def jacobian_norms(module, X, training=False, seed=0):
     """Hutchinson estimates of ``||d encode / d x||_F^2`` at each row of ``X``.
 
-    With ``training=True`` the estimate is differentiable with respect to the
-    module's weights and uses fresh probes from torch's generator; otherwise
-    the probes come from a generator seeded with ``seed``.
+    Parameters
+    ----------
+    module : torch.nn.Module
+        An autoencoder module with an ``encode`` method (``estimator.module_``).
+
+    X : torch.Tensor of shape (n_samples, n_features)
+        Rows in the network's scaled units.
+
+    training : bool, default=False
+        With True the estimates are differentiable with respect to the
+        module's weights and use fresh probes from torch's generator;
+        otherwise the probes come from a generator seeded with ``seed``.
+
+    seed : int, default=0
+        Seed of the probes when ``training`` is False.
+
+    Returns
+    -------
+    norms : torch.Tensor of shape (n_samples,)
+        Unbiased estimates of each row's squared Frobenius norm.
     """
     with torch.enable_grad():
         x = X.detach().requires_grad_(True)
