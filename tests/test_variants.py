@@ -363,3 +363,17 @@ def test_variants_in_a_pipeline_grid_search(digits):
         pipe, {"denoisingautoencoder__penalty__weight": [0.01, 0.1]}, cv=2
     ).fit(X[:300])
     assert search.best_estimator_[-1].penalty.weight in (0.01, 0.1)
+
+
+def test_variants_pickle_and_reproduce():
+    import pickle
+
+    X = np.random.RandomState(0).rand(100, 64)
+    params = dict(
+        n_components=3, image_shape=(8, 8), tied_weights=True, penalty=ContractivePenalty(),
+        hidden_layer_sizes=(4, 8), max_epochs=2, random_state=0,
+    )
+    ae = AutoencoderTransformer(**params).fit(X)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(ae)).transform(X), ae.transform(X))
+    np.testing.assert_array_equal(AutoencoderTransformer(**params).fit(X).transform(X),
+                                  ae.transform(X))
