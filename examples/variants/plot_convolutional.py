@@ -5,7 +5,8 @@ A convolutional autoencoder on flat image rows
 ``load_digits`` gives each 8x8 image as a row of 64 numbers. With
 ``image_shape=(8, 8)`` the autoencoder reshapes each row into an image and
 encodes it with strided convolutions (``hidden_layer_sizes`` gives their
-channels), while ``X`` stays a 2-D array that flows through a ``Pipeline``.
+channels; channels that grow with depth, here (64, 128), work best), while
+``X`` stays a 2-D array that flows through a ``Pipeline``.
 """
 
 # %%
@@ -25,7 +26,7 @@ models = {
     "PCA": PCA(n_components=8),
     "MLP": AutoencoderTransformer(n_components=8, random_state=0),
     "convolutional": AutoencoderTransformer(
-        n_components=8, image_shape=(8, 8), hidden_layer_sizes=(32, 64), random_state=0
+        n_components=8, image_shape=(8, 8), hidden_layer_sizes=(64, 128), random_state=0
     ),
 }
 reconstructions = {}
