@@ -402,28 +402,18 @@ class BaseAutoencoder(BaseEstimator):
         random_state=None,
         verbose=0,
     ):
-        self.n_components = n_components
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.loss = loss
-        self.scaling = scaling
-        self.init = init
-        self.linear_path = linear_path
-        self.penalty = penalty
-        self.tied_weights = tied_weights
-        self.image_shape = image_shape
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
-        self.device = device
-        self.callbacks = callbacks
-        self.random_state = random_state
-        self.verbose = verbose
+        self._store_params(locals())
+
+    def _store_params(self, params):
+        """The body of every ``__init__``: store each parameter, unchanged.
+
+        ``params`` is the ``__init__``'s ``locals()``; its signature lists the
+        parameters (scikit-learn reads them from it), so subclasses that add a
+        parameter write the signature only, not a second list of assignments.
+        """
+        for name, value in params.items():
+            if name not in ("self", "__class__"):
+                setattr(self, name, value)
 
     # ------------------------------------------------------------------ fit
 
@@ -518,7 +508,7 @@ class BaseAutoencoder(BaseEstimator):
         """``penalty`` as a list of fresh copies (never the user's objects)."""
         penalty = self.penalty
         penalties = [] if penalty is None else (
-            list(penalty) if isinstance(penalty, (list, tuple)) else [penalty]
+            penalty if isinstance(penalty, list) else [penalty]
         )
         for p in penalties:
             if not callable(p):

@@ -36,21 +36,6 @@ ACTIVATIONS = {
 KERNEL, STRIDE, PADDING = 3, 2, 1
 
 
-def make_mlp(n_in, hidden_layer_sizes, n_out, activation):
-    """Return ``Linear -> act -> ... -> Linear`` as an ``nn.Sequential``.
-
-    The last layer is linear (no activation), so the MLP can output any
-    real value: a code, a reconstruction or logits.
-    """
-    layers = []
-    width = n_in
-    for size in hidden_layer_sizes:
-        layers += [nn.Linear(width, size), ACTIVATIONS[activation]()]
-        width = size
-    layers.append(nn.Linear(width, n_out))
-    return nn.Sequential(*layers)
-
-
 def conv_output_size(size):
     """Height or width after one convolution of ``KERNEL``, ``STRIDE``, ``PADDING``."""
     return (size + 2 * PADDING - KERNEL) // STRIDE + 1
@@ -124,6 +109,14 @@ class Decoder(nn.Module):
         # Shape of a row after each layer: the mirror of the encoder's inputs.
         self.shapes = encoder.shapes[::-1]
         mirrored = encoder.layers[::-1]
+        # A transposed convolution back to ``shapes[i]`` from ``shapes[i - 1]``
+        # needs output padding where the strided convolution rounded up.
+        self.output_padding = [
+            [out - ((n - 1) * STRIDE - 2 * PADDING + KERNEL)
+             for out, n in zip(self.shapes[i][1:], self.shapes[i - 1][1:])]
+            if isinstance(layer, nn.Conv2d) else None
+            for i, layer in enumerate(mirrored)
+        ]
         # A transposed convolution's bias is one per channel; the output gets
         # one bias per feature instead, as a fully connected layer has.
         self.pixel_bias = isinstance(mirrored[-1], nn.Conv2d)
@@ -169,14 +162,9 @@ class Decoder(nn.Module):
                 bias = None
             else:
                 bias = self.biases[i] if self.tied else layer.bias
-            if isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d)):
-                # Back to the feature maps of ``shapes[i]``; output_padding
-                # recovers the odd sizes that a strided convolution rounded up.
+            padding = self.output_padding[i]
+            if padding is not None:
                 h = h.reshape(len(h), *self.shapes[i - 1])
-                padding = [
-                    size - ((n - 1) * STRIDE - 2 * PADDING + KERNEL)
-                    for size, n in zip(self.shapes[i][1:], h.shape[2:])
-                ]
                 h = F.conv_transpose2d(h, layer.weight, bias, STRIDE, PADDING, padding)
             else:
                 h = F.linear(h, layer.weight.t() if self.tied else layer.weight, bias)

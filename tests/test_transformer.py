@@ -50,8 +50,9 @@ def test_beats_pca_on_curved_data(curve):
     assert heldout_mse(ae, X_test) < 0.5 * heldout_mse(pca, X_test)
 
 
+@pytest.mark.parametrize("tied_weights", [False, True])
 @pytest.mark.parametrize("init", ["pca", "random"])
-def test_linear_autoencoder_recovers_pca(init):
+def test_linear_autoencoder_recovers_pca(init, tied_weights):
     rng = np.random.RandomState(0)
     # Five directions of decreasing variance, and noise.
     X = rng.randn(800, 5) * [5.0, 3.0, 2.0, 0.5, 0.3] @ rng.randn(5, 12)
@@ -62,6 +63,7 @@ def test_linear_autoencoder_recovers_pca(init):
         hidden_layer_sizes=(),
         activation="identity",
         init=init,
+        tied_weights=tied_weights,
         learning_rate=1e-2,
         random_state=0,
     ).fit(X)

@@ -7,7 +7,6 @@ measured effect on digits and for working with every estimator.
 import numpy as np
 import pytest
 import torch
-from scipy.linalg import subspace_angles
 from sklearn.base import clone
 from sklearn.decomposition import PCA
 from sklearn.model_selection import GridSearchCV, train_test_split
@@ -130,28 +129,22 @@ def test_contractive_estimate_is_the_jacobian_norm():
     assert module.encoder.layers[0].weight.grad.abs().sum() > 0
 
 
-def test_sparse_penalty_sparsifies_codes(digits_split, unpenalised):
+@pytest.mark.parametrize(
+    "penalty, min_gain, max_ratio",
+    # docs/benchmarks.md, seeds 0-2: L1 +0.21 to +0.31 at 1.46x to 1.61x the
+    # error; KL +0.11 to +0.13 at 1.17x to 1.37x.
+    [(L1ActivityPenalty(), 0.2, 1.65), (KLSparsityPenalty(), 0.1, 1.5)],
+    ids=lambda v: type(v).__name__ if isinstance(v, BasePenalty) else str(v),
+)
+def test_sparse_penalties_sparsify_codes(penalty, min_gain, max_ratio, digits_split,
+                                         unpenalised):
     X_train, X_test = digits_split
     base = unpenalised[32]
-    model = AutoencoderTransformer(
-        n_components=32, penalty=L1ActivityPenalty(), random_state=1
-    ).fit(X_train)
+    model = AutoencoderTransformer(n_components=32, penalty=penalty, random_state=1)
+    model.fit(X_train)
     gain = inactive_share(model.transform(X_test)) - inactive_share(base.transform(X_test))
-    ratio = heldout_mse(model, X_test) / heldout_mse(base, X_test)
-    # docs/benchmarks.md: +0.21 to +0.31 at 1.46x to 1.61x over seeds 0-2.
-    assert gain >= 0.2
-    assert ratio <= 1.65
-
-
-def test_kl_penalty_sparsifies_codes(digits_split, unpenalised):
-    X_train, X_test = digits_split
-    base = unpenalised[32]
-    model = AutoencoderTransformer(
-        n_components=32, penalty=KLSparsityPenalty(), random_state=1
-    ).fit(X_train)
-    gain = inactive_share(model.transform(X_test)) - inactive_share(base.transform(X_test))
-    assert gain >= 0.1
-    assert heldout_mse(model, X_test) / heldout_mse(base, X_test) <= 1.5
+    assert gain >= min_gain
+    assert heldout_mse(model, X_test) / heldout_mse(base, X_test) <= max_ratio
 
 
 def test_contractive_penalty_halves_the_jacobian(digits_split, unpenalised):
@@ -234,22 +227,6 @@ def test_tied_weights_halve_the_weights(digits_split, unpenalised):
     assert n_weights(model) == n_weights(unpenalised[8]) // 2
     pca = PCA(n_components=8).fit(X_train)
     assert heldout_mse(model, X_test) <= 0.75 * heldout_mse(pca, X_test)
-
-
-@pytest.mark.parametrize("init", ["pca", "random"])
-def test_tied_linear_autoencoder_recovers_pca(init):
-    rng = np.random.RandomState(0)
-    X = rng.randn(800, 5) * [5.0, 3.0, 2.0, 0.5, 0.3] @ rng.randn(5, 12)
-    X += 0.1 * rng.randn(800, 12) + 10.0
-    pca = PCA(n_components=3).fit(X)
-    ae = AutoencoderTransformer(
-        n_components=3, hidden_layer_sizes=(), tied_weights=True, init=init,
-        learning_rate=1e-2, random_state=0,
-    ).fit(X)
-    weight = ae.module_.encoder.layers[0].weight.detach().numpy()
-    angles = np.degrees(subspace_angles(weight.T, pca.components_.T))
-    assert angles.max() < 1.0
-    assert heldout_mse(ae, X) == pytest.approx(heldout_mse(pca, X), rel=0.01)
 
 
 def test_tied_decoder_uses_the_encoders_transposes():
