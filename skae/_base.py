@@ -15,14 +15,22 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
+from skorch.history import History
 
 from ._modules import ACTIVATIONS, Autoencoder
-from ._net import AutoencoderNet, BestWeights, EpochProgressBar, IndexSplit
-from ._net import ReconstructionLoss, RowsDataset
+from ._net import (
+    AutoencoderNet,
+    BestWeights,
+    DivergenceGuard,
+    EpochProgressBar,
+    IndexSplit,
+    ReconstructionLoss,
+    RowsDataset,
+)
 from ._validation import check_X
 
 #: Rows per forward pass at inference time.
@@ -84,10 +92,50 @@ def as_tensor(A):
 
 
 def resolve_device(device):
-    """Map ``"auto"`` to ``"cuda"`` when a GPU is present, else ``"cpu"``."""
+    """The torch device to train on: ``"auto"`` is ``"cuda"`` when a GPU is
+    present, else ``"cpu"``. A device that is missing is a ValueError."""
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        kind = torch.device(device).type
+    except RuntimeError:
+        raise ValueError(
+            f'device={device!r} is not a torch device; use "auto", "cpu", "cuda" '
+            'or "cuda:0" for example.'
+        ) from None
+    if kind == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r}, but torch finds no CUDA GPU on this machine "
+            '(torch.cuda.is_available() is False). Use device="cpu", or "auto" '
+            "to use a GPU only where there is one."
+        )
     return device
+
+
+def loading_device(device):
+    """Where to load a model fitted on ``device``: there, or on the CPU when
+    this machine has no such device (a model fitted on a GPU, loaded on a
+    laptop)."""
+    kind = torch.device(device).type
+    if kind == "cuda" and not torch.cuda.is_available():
+        return "cpu"
+    if kind == "mps" and not torch.backends.mps.is_available():
+        return "cpu"
+    return device
+
+
+@contextlib.contextmanager
+def seeded_torch(seed, device):
+    """Run the block with torch's generators seeded with ``seed``, then restore them."""
+    devices = [torch.device(device).index or 0] if torch.device(device).type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+def _plain(row):
+    """A history row with numpy scalars as Python numbers."""
+    return {k: v.item() if isinstance(v, np.generic) else v for k, v in row.items()}
 
 
 def column_stats(X, chunk_size=4096):
@@ -261,6 +309,12 @@ BASE_PARAMETERS = """\
     tol : float, default=1e-4
         Relative improvement of the monitored loss that counts as progress.
 
+    warm_start : bool, default=False
+        When fitted already, ``fit`` continues training the fitted network
+        (with its feature scaling) instead of building a new one. The
+        architecture parameters must not have changed. ``partial_fit``
+        always continues.
+
     device : str, default="auto"
         Torch device to train and infer on; ``"auto"`` picks ``"cuda"`` when
         available, else ``"cpu"``.
@@ -370,6 +424,7 @@ class BaseAutoencoder(BaseEstimator):
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
         "device": [str],
         "callbacks": [list, None],
         "random_state": ["random_state"],
@@ -397,6 +452,7 @@ class BaseAutoencoder(BaseEstimator):
         validation_fraction=0.1,
         n_iter_no_change=20,
         tol=1e-4,
+        warm_start=False,
         device="auto",
         callbacks=None,
         random_state=None,
@@ -418,13 +474,110 @@ class BaseAutoencoder(BaseEstimator):
     # ------------------------------------------------------------------ fit
 
     def _fit(self, X):
-        """Validate ``X``, build and train the net. Returns the validated X."""
-        X = check_X(self, X, reset=True, allow_nan=self._allow_nan)
-        n_samples, n_features = X.shape
-        hidden = self._check_hidden_layer_sizes()
-        self.n_components_ = self._resolve_n_components(n_features)
-        self._image_shape = self._check_image_shape(n_features)
+        """Validate ``X``, build (or, warm-starting, reuse) and train the net.
+
+        Ends with the subclass's ``_after_fit`` on the validated ``X``, which
+        it returns.
+        """
+        warm = self.warm_start and hasattr(self, "net_")
+        X = check_X(self, X, reset=not warm, allow_nan=self._allow_nan)
+        self._check_data_range(X)
+        hidden = self._check_same_architecture() if warm else self._setup(X)
         penalties = self._check_penalty()
+        rng = check_random_state(self.random_state)
+        seed = int(rng.randint(np.iinfo(np.int32).max))
+        device = resolve_device(self.device)
+        X_scaled = self._scale(X)
+        train_idx, valid_idx = self._split_indices(len(X), rng)
+        max_epochs, patience = self._epoch_budget(len(train_idx))
+        split = None if valid_idx is None else IndexSplit(train_idx, valid_idx)
+
+        with seeded_torch(seed, device):
+            module = self.net_.module_ if warm else self._new_module(X_scaled, hidden)
+            net = self._build_net(
+                module, split, max_epochs, patience, device,
+                corruption=self._corruption(X, device), penalties=penalties,
+            )
+            data = self._training_data(X_scaled, device)
+            with torch_threads(training_threads(module, self.batch_size, device)):
+                net.fit(data, None)
+        self.net_ = net
+        if not warm:
+            self._stream_seed, self._n_chunks = seed, 0
+        self._streaming = False  # the next partial_fit starts a fresh optimizer
+        self._record_history(net, len(net.history), append=warm)
+        self._after_fit(X)
+        return X
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None, epochs=1):
+        """Train on one chunk of rows, continuing from the previous calls.
+
+        The first call (on an unfitted estimator) settles the feature scaling,
+        the code size and the starting point (PCA's solution of this chunk
+        with ``init="pca"``), so it should be a representative chunk: rows
+        in random order, not sorted. Each call then trains ``epochs`` passes
+        over its chunk with all rows (no early stopping; ``max_epochs`` does
+        not apply), keeping the optimizer's state between calls. On a fitted
+        estimator, training continues from the fitted network. This is what
+        ``dask_ml.wrappers.Incremental`` calls on each block of a dask array.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            One chunk of training rows.
+
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        epochs : int, default=1
+            Passes over this chunk.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained on one more chunk.
+        """
+        if not isinstance(epochs, Integral) or isinstance(epochs, bool) or epochs < 1:
+            raise ValueError(f"epochs must be a positive integer, got {epochs!r}.")
+        first = not hasattr(self, "net_")
+        X = check_X(self, X, reset=first, allow_nan=self._allow_nan)
+        self._check_data_range(X)
+        device = resolve_device(self.device)
+        if first:
+            hidden = self._setup(X)
+            rng = check_random_state(self.random_state)
+            self._stream_seed, self._n_chunks = int(rng.randint(np.iinfo(np.int32).max)), 0
+        X_scaled = self._scale(X)
+
+        # Each chunk's shuffling has its own seed, so a sequence of calls is
+        # reproducible and torch's global random state is left alone.
+        with seeded_torch(self._stream_seed + self._n_chunks, device):
+            if not getattr(self, "_streaming", False):
+                module = self._new_module(X_scaled, hidden) if first else self.net_.module_
+                self.net_ = self._build_net(
+                    module, None, epochs, None, device,
+                    corruption=self._corruption(X, device),
+                    penalties=self._check_penalty(), streaming=True,
+                ).initialize()
+                self._streaming = True
+            net = self.net_
+            n_before = len(net.history)
+            with torch_threads(training_threads(net.module, self.batch_size, device)):
+                net.partial_fit(self._training_data(X_scaled, device), epochs=epochs)
+        self._n_chunks += 1
+        self._record_history(net, len(net.history) - n_before, append=not first)
+        self._after_fit(X)
+        return self
+
+    def _training_data(self, X_scaled, device):
+        """Hook: the ``RowsDataset`` to train on (the target is the input)."""
+        return RowsDataset(torch.from_numpy(X_scaled).to(device))
+
+    def _after_fit(self, X):
+        """Hook: fitted statistics of the training rows ``X`` (validated)."""
+
+    def _check_data_range(self, X):
         low, high = (np.nanmin(X), np.nanmax(X)) if self.loss == "bce" else (0, 1)
         if low < 0 or high > 1:
             raise ValueError(
@@ -432,42 +585,51 @@ class BaseAutoencoder(BaseEstimator):
                 f"[{low:.4g}, {high:.4g}]. Scale it first (for example "
                 'with MinMaxScaler) or use loss="mse".'
             )
+
+    def _setup(self, X):
+        """Settle what a new model takes from its first data: code size, image
+        shape and feature scaling. Returns the hidden layer sizes."""
+        n_features = X.shape[1]
+        hidden = self._check_hidden_layer_sizes()
+        self.n_components_ = self._resolve_n_components(n_features)
+        self._image_shape = self._check_image_shape(n_features)
         if self.init == "pca" and hidden and not self.linear_path:
             raise ValueError(
                 'init="pca" needs linear_path=True when hidden_layer_sizes is '
                 'not empty; set linear_path=True or init="random".'
             )
-
-        rng = check_random_state(self.random_state)
-        seed = int(rng.randint(np.iinfo(np.int32).max))
-        device = resolve_device(self.device)
         self.center_, self.scale_ = fit_scaler(X, self.scaling, self._scale_floor)
-        X_scaled = self._scale(X)
-        train_idx, valid_idx = self._split_indices(n_samples, rng)
-        max_epochs, patience = self._epoch_budget(len(train_idx))
+        return hidden
 
-        fork_devices = [torch.device(device).index or 0] if "cuda" in device else []
-        with torch.random.fork_rng(devices=fork_devices):
-            torch.manual_seed(seed)
-            module = self._build_module(n_features, hidden)
-            if self.init == "pca":
-                self._init_module(
-                    module, np.nan_to_num(X_scaled) if self._allow_nan else X_scaled
-                )
-            net = self._build_net(
-                module, train_idx, valid_idx, max_epochs, patience, device,
-                corruption=self._corruption(X, device), penalties=penalties,
+    def _new_module(self, X_scaled, hidden):
+        """A new module for ``hidden`` layers, started at PCA with ``init="pca"``."""
+        self._module_args = self._architecture(len(self.scale_), hidden)
+        module = self._module_class(**self._module_args)
+        if self.init == "pca":
+            self._init_module(module, np.nan_to_num(X_scaled) if self._allow_nan else X_scaled)
+        return module
+
+    def _check_same_architecture(self):
+        """With ``warm_start``: the fitted hidden sizes, if the parameters still
+        describe the fitted network, else a ValueError naming what changed."""
+        hidden = self._check_hidden_layer_sizes()
+        n_features = self.n_features_in_
+        wanted = dict(
+            self._architecture(n_features, hidden),
+            n_components=self._resolve_n_components(n_features),
+            image_shape=self._check_image_shape(n_features),
+        )
+        changed = [
+            name for name, value in self._module_args.items()
+            if name != "feature_weight" and wanted[name] != value
+        ]
+        if changed:
+            raise ValueError(
+                "warm_start=True continues training the fitted network, but "
+                f"{', '.join(changed)} changed since it was built. Set "
+                "warm_start=False to build a new network."
             )
-            data = self._training_data(X_scaled, device)
-            with torch_threads(training_threads(module, self.batch_size, device)):
-                net.fit(data, None)
-        self.net_ = net
-        self._record_history(net)
-        return X
-
-    def _training_data(self, X_scaled, device):
-        """Hook: the ``RowsDataset`` to train on (the target is the input)."""
-        return RowsDataset(torch.from_numpy(X_scaled).to(device))
+        return hidden
 
     def _resolve_n_components(self, n_features):
         """Hook: the code size to build, given the number of features."""
@@ -558,21 +720,21 @@ class BaseAutoencoder(BaseEstimator):
             patience = max(patience, -(-AUTO_MIN_PATIENCE_STEPS // steps_per_epoch))
         return epochs, patience
 
-    def _module_params(self, hidden_layer_sizes):
-        """Keyword arguments of the module's architecture."""
+    def _architecture(self, n_features, hidden_layer_sizes):
+        """Keyword arguments of ``_module_class``: the network's architecture.
+
+        Kept as ``_module_args`` when the module is built, so a saved model
+        rebuilds the very same network whatever its parameters are now.
+        """
         return dict(
+            n_features=n_features,
+            n_components=self.n_components_,
             hidden_layer_sizes=hidden_layer_sizes,
             activation=self.activation,
             linear_path=self.linear_path,
             tied_weights=self.tied_weights,
             image_shape=self._image_shape,
             feature_weight=np.sqrt(self._loss_weights()).astype(np.float32),
-        )
-
-    def _build_module(self, n_features, hidden_layer_sizes):
-        """Hook: the ``nn.Module`` to train; returns ``(x_hat, z, ...)``."""
-        return Autoencoder(
-            n_features, self.n_components_, **self._module_params(hidden_layer_sizes)
         )
 
     def _init_module(self, module, X_scaled):
@@ -617,23 +779,25 @@ class BaseAutoencoder(BaseEstimator):
         return None
 
     def _build_net(
-        self, module, train_idx, valid_idx, max_epochs, patience, device, corruption=None,
-        penalties=(),
+        self, module, train_split, max_epochs, patience, device, corruption=None,
+        penalties=(), streaming=False,
     ):
-        """Hook: the skorch net that trains ``module``."""
-        has_valid = valid_idx is not None
-        callbacks = [
-            (
-                "best_weights",
-                BestWeights(
-                    patience=patience,
-                    tol=self.tol,
-                    monitor="valid_loss" if has_valid else "train_loss",
-                ),
-            )
-        ]
-        if self.verbose == 1:
-            callbacks.append(("progress_bar", EpochProgressBar(max_epochs)))
+        """Hook: the skorch net that trains ``module``.
+
+        ``fit`` keeps the best weights (on ``train_split``'s validation rows
+        when there are some); a ``streaming`` net, for ``partial_fit``, only
+        guards against divergence, since losses on different chunks do not
+        compare.
+        """
+        if streaming:
+            callbacks = [("divergence_guard", DivergenceGuard())]
+        else:
+            monitor = "train_loss" if train_split is None else "valid_loss"
+            callbacks = [
+                ("best_weights", BestWeights(patience=patience, tol=self.tol, monitor=monitor))
+            ]
+            if self.verbose == 1:
+                callbacks.append(("progress_bar", EpochProgressBar(max_epochs)))
         callbacks += copy.deepcopy(list(self.callbacks or []))
         return self._net_class(
             module=module,
@@ -645,7 +809,7 @@ class BaseAutoencoder(BaseEstimator):
             optimizer__fused=True,
             max_epochs=max_epochs,
             batch_size=self.batch_size,
-            train_split=IndexSplit(train_idx, valid_idx) if has_valid else None,
+            train_split=train_split,
             callbacks=callbacks,
             device=device,
             verbose=int(self.verbose >= 2),
@@ -655,6 +819,8 @@ class BaseAutoencoder(BaseEstimator):
         )
 
     _net_class = AutoencoderNet
+    #: The ``nn.Module`` built from ``_architecture``'s arguments.
+    _module_class = Autoencoder
     #: Optimizer steps budgeted by ``max_epochs="auto"``.
     _auto_steps = AUTO_STEPS
     #: Smallest internal scale, relative to the root-mean-square scale.
@@ -662,24 +828,84 @@ class BaseAutoencoder(BaseEstimator):
     #: Whether ``fit`` accepts NaN (the imputer's missing values).
     _allow_nan = False
 
-    def _record_history(self, net):
-        history = net.history
-        self.n_iter_ = len(history)
-        self.loss_curve_ = [float(v) for v in history[:, "train_loss"]]
-        if "valid_loss" in history[-1]:
-            self.validation_loss_curve_ = [float(v) for v in history[:, "valid_loss"]]
+    def _record_history(self, net, n_new, append):
+        """Training curves from the last ``n_new`` epochs of ``net``'s history,
+        appended to the previous ones when training continued."""
+        rows = net.history[len(net.history) - n_new :] if n_new else []
+        losses = [float(row["train_loss"]) for row in rows]
+        valid = [float(row["valid_loss"]) for row in rows if "valid_loss" in row]
+        valid = valid if rows and len(valid) == len(rows) else None
+        previous = self.n_iter_ if append else 0
+        if append:
+            losses = self.loss_curve_ + losses
+            old = self.validation_loss_curve_
+            valid = old + valid if old is not None and valid is not None else None
+        self.n_iter_ = previous + len(rows)
+        self.loss_curve_, self.validation_loss_curve_ = losses, valid
+        callbacks = dict(net.callbacks_)
+        if "best_weights" in callbacks:
+            guard = callbacks["best_weights"]
+            self.best_epoch_ = previous + guard.best_epoch_
+            self.best_loss_ = guard.best_loss_
         else:
-            self.validation_loss_curve_ = None
-        best = dict(net.callbacks_)["best_weights"]
-        self.best_epoch_ = best.best_epoch_
-        self.best_loss_ = best.best_loss_
-        if best.diverged_:
+            guard = callbacks["divergence_guard"]
+            self.best_epoch_ = self.n_iter_
+            self.best_loss_ = losses[-1] if losses else np.inf
+        if guard.diverged_:
             warnings.warn(
-                "Training diverged (the loss became NaN or infinite); the best "
-                f"weights from epoch {best.best_epoch_} were restored. Lower "
-                "learning_rate or scale the data.",
+                "Training diverged (the loss became NaN or infinite); the weights "
+                f"of epoch {self.best_epoch_} were restored. Lower learning_rate "
+                "or scale the data.",
                 RuntimeWarning,
             )
+
+    # --------------------------------------------------------- persistence
+
+    def __getstate__(self):
+        """The estimator's state with the network as numpy arrays.
+
+        Pickle, joblib and skops then store plain arrays and lists, never
+        torch or skorch objects: loading needs no ``torch.load``, trusts no
+        torch type, and works on a machine without the device the model was
+        fitted on. The optimizer's state is not kept: training after loading
+        continues from the weights with a fresh optimizer.
+        """
+        state = dict(super().__getstate__())  # a copy: object's is __dict__ itself
+        net = state.pop("net_", None)
+        if net is not None:
+            module = net.module_
+            state["_saved_net"] = {
+                "weights": {
+                    name: value.detach().cpu().numpy().copy()
+                    for name, value in module.state_dict().items()
+                },
+                "history": [_plain(row) for row in net.history],
+                "device": str(next(module.parameters()).device),
+            }
+            state["_streaming"] = False
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        saved = state.pop("_saved_net", None)
+        super().__setstate__(state)
+        if saved is not None:
+            self.net_ = self._load_net(saved)
+
+    def _load_net(self, saved):
+        """The inference net of a saved state, on its device if available."""
+        device = loading_device(saved["device"])
+        # Copies: loaded arrays may be read-only memory maps (joblib).
+        args = {k: np.array(v) if isinstance(v, np.ndarray) else v
+                for k, v in self._module_args.items()}
+        module = self._module_class(**args)
+        module.load_state_dict(
+            {name: torch.from_numpy(np.array(value)) for name, value in saved["weights"].items()}
+        )
+        net = self._build_net(module, None, 1, None, device, streaming=True)
+        net.initialize()
+        net.history = History(saved["history"])
+        return net
 
     # ------------------------------------------------------------ inference
 
@@ -692,8 +918,8 @@ class BaseAutoencoder(BaseEstimator):
     def _affine(self, dtype, device):
         """``center_`` and ``scale_`` as torch tensors of ``dtype``."""
         return (
-            torch.as_tensor(self.center_, dtype=dtype, device=device),
-            torch.as_tensor(self.scale_, dtype=dtype, device=device),
+            torch.tensor(np.array(self.center_), dtype=dtype, device=device),
+            torch.tensor(np.array(self.scale_), dtype=dtype, device=device),
         )
 
     def _to_net(self, x):

@@ -102,6 +102,7 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
         validation_fraction=0.1,
         n_iter_no_change=20,
         tol=1e-4,
+        warm_start=False,
         device="auto",
         callbacks=None,
         random_state=None,
@@ -126,7 +127,10 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
         self : object
             The fitted imputer.
         """
-        X = self._fit(X)
+        self._fit(X)
+        return self
+
+    def _after_fit(self, X):
         self.empty_features_ = np.all(np.isnan(X), axis=0)
         if self.empty_features_.any():
             warnings.warn(
@@ -137,7 +141,6 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
         observed = ~np.isnan(X)
         filled = self._impute(X)
         self.reconstruction_error_ = float(np.mean((filled[observed] - X[observed]) ** 2))
-        return self
 
     def transform(self, X):
         """Return ``X`` with its missing entries filled.

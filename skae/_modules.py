@@ -226,7 +226,8 @@ class Autoencoder(nn.Module):
             if not tied_weights:
                 self.decoder_linear = nn.Linear(n_components, n_features, bias=False)
         weight = torch.ones(n_features) if feature_weight is None else feature_weight
-        self.register_buffer("feature_weight", torch.as_tensor(weight, dtype=torch.float32))
+        # A copy: loading weights must never write into the caller's array.
+        self.register_buffer("feature_weight", torch.as_tensor(weight, dtype=torch.float32).clone())
 
     def _weigh(self, x):
         return x * self.feature_weight if self.tied_weights else x

@@ -89,6 +89,13 @@ class IndexSplit:
         )
 
 
+def float32_copy(values):
+    """A float32 tensor copy of an array or tensor, never sharing its memory."""
+    if isinstance(values, torch.Tensor):
+        return values.detach().to(torch.float32).clone()
+    return torch.from_numpy(np.array(values, dtype=np.float32))
+
+
 class ReconstructionLoss(nn.Module):
     """Mean reconstruction loss between the decoder output and its input.
 
@@ -105,9 +112,9 @@ class ReconstructionLoss(nn.Module):
     def __init__(self, loss, mean, scale, weight):
         super().__init__()
         self.loss = loss
-        self.register_buffer("mean", torch.as_tensor(mean, dtype=torch.float32))
-        self.register_buffer("scale", torch.as_tensor(scale, dtype=torch.float32))
-        self.register_buffer("weight", torch.as_tensor(weight, dtype=torch.float32))
+        self.register_buffer("mean", float32_copy(mean))
+        self.register_buffer("scale", float32_copy(scale))
+        self.register_buffer("weight", float32_copy(weight))
 
     def elementwise(self, output, target):
         """The loss of every entry (weighted squared error, or cross-entropy)."""
@@ -328,6 +335,33 @@ class BestWeights(Callback):
     def on_train_end(self, net, **kwargs):
         if self.best_state_ is not None:
             net.module_.load_state_dict(self.best_state_)
+
+
+class DivergenceGuard(Callback):
+    """Undo an epoch whose training loss is NaN or infinite, and stop.
+
+    For training on a stream of chunks, where losses of different chunks do
+    not compare and there is no best epoch to go back to.
+    """
+
+    def initialize(self):
+        self.diverged_ = False
+        return self
+
+    def on_train_begin(self, net, **kwargs):
+        self.diverged_ = False
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.state_ = copy.deepcopy(net.module_.state_dict())
+
+    def on_epoch_end(self, net, **kwargs):
+        if not np.isfinite(net.history[-1, "train_loss"]):
+            self.diverged_ = True
+            net.module_.load_state_dict(self.state_)
+            raise KeyboardInterrupt  # skorch's way to end fit_loop early
+
+    def on_train_end(self, net, **kwargs):
+        self.__dict__.pop("state_", None)
 
 
 class EpochProgressBar(Callback):

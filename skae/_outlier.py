@@ -146,6 +146,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         validation_fraction=0.1,
         n_iter_no_change=20,
         tol=1e-4,
+        warm_start=False,
         device="auto",
         callbacks=None,
         random_state=None,
@@ -170,7 +171,10 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         self : object
             The fitted detector.
         """
-        X = self._fit(X)
+        self._fit(X)
+        return self
+
+    def _after_fit(self, X):
         residuals, codes = self._residuals_and_codes(X)
         self.reconstruction_error_ = float(np.mean((residuals * self.scale_) ** 2))
         # Each column's typical residual, robustly: a column the network
@@ -186,7 +190,6 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
             self.offset_ = float(-(q3 + 1.5 * (q3 - q1)))
         else:
             self.offset_ = float(np.percentile(-outlyingness, 100.0 * self.contamination))
-        return self
 
     def score_samples(self, X):
         """Minus the outlyingness of each row: higher is more normal.

@@ -76,9 +76,11 @@ class AutoencoderTransformer(
         self : object
             The fitted estimator.
         """
-        X = self._fit(X)
-        self.reconstruction_error_ = float(np.mean(self._reconstruction_errors(X)))
+        self._fit(X)
         return self
+
+    def _after_fit(self, X):
+        self.reconstruction_error_ = float(np.mean(self._reconstruction_errors(X)))
 
     def transform(self, X):
         """Encode ``X`` into codes of ``n_components`` columns.
@@ -265,6 +267,7 @@ default="gaussian"
         validation_fraction=0.1,
         n_iter_no_change=20,
         tol=1e-4,
+        warm_start=False,
         device="auto",
         callbacks=None,
         random_state=None,
@@ -282,6 +285,6 @@ default="gaussian"
         return Corruption(
             noise,
             FeatureStats.from_array(X, device),
-            torch.as_tensor(self.center_, dtype=torch.float32, device=device),
-            torch.as_tensor(self.scale_, dtype=torch.float32, device=device),
+            torch.tensor(np.array(self.center_, dtype=np.float32), device=device),
+            torch.tensor(np.array(self.scale_, dtype=np.float32), device=device),
         )

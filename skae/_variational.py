@@ -87,6 +87,7 @@ class VariationalAutoencoder(AutoencoderTransformer):
         validation_fraction=0.1,
         n_iter_no_change=20,
         tol=1e-4,
+        warm_start=False,
         device="auto",
         callbacks=None,
         random_state=None,
@@ -149,10 +150,7 @@ class VariationalAutoencoder(AutoencoderTransformer):
         names = getattr(self, "feature_names_in_", None)
         return pd.DataFrame(X, columns=names) if names is not None else X
 
-    def _build_module(self, n_features, hidden_layer_sizes):
-        return VariationalModule(
-            n_features, self.n_components_, **self._module_params(hidden_layer_sizes)
-        )
+    _module_class = VariationalModule
 
     def _net_params(self):
         return {"beta": self.beta}
