@@ -317,3 +317,12 @@ def test_fits_on_the_gpu_and_loads_on_the_cpu(digits_split, monkeypatch):
     loaded = pickle.loads(data)
     assert next(loaded.module_.parameters()).device.type == "cpu"
     np.testing.assert_allclose(loaded.transform(X_test), est.transform(X_test), atol=1e-4)
+
+
+def test_partial_fit_statistics_of_a_large_chunk_come_from_a_sample():
+    rng = np.random.RandomState(0)
+    X = rng.randn(30_000, 6) @ rng.randn(6, 10) + 0.1 * rng.randn(30_000, 10)
+    ae = AutoencoderTransformer(3, hidden_layer_sizes=(16,), random_state=0).partial_fit(X)
+    full = np.mean(ae.score_samples(X))  # minus each row's error
+    # A 20,000-row sample of the 30,000 rows estimates the chunk's error closely.
+    assert ae.reconstruction_error_ == pytest.approx(-full, rel=0.05)
