@@ -116,15 +116,18 @@ def resolve_device(device):
 
 
 def loading_device(device):
-    """Where to load a model fitted on ``device``: there, or on the CPU when
-    this machine has no such device (a model fitted on a GPU, loaded on a
-    laptop)."""
-    kind = torch.device(device).type
-    if kind == "cuda" and not torch.cuda.is_available():
+    """Where to load a model fitted on ``device``: there if this machine has
+    it; else its first GPU for a GPU it lacks, or the CPU when it has none (a
+    model fitted on a GPU, loaded on a laptop)."""
+    device = torch.device(device)
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            return "cpu"
+        if (device.index or 0) >= torch.cuda.device_count():
+            return "cuda:0"  # fitted on a GPU this machine does not have
+    if device.type == "mps" and not torch.backends.mps.is_available():
         return "cpu"
-    if kind == "mps" and not torch.backends.mps.is_available():
-        return "cpu"
-    return device
+    return str(device)
 
 
 @contextlib.contextmanager

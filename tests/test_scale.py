@@ -285,7 +285,11 @@ def test_loading_device_maps_missing_devices_to_the_cpu(monkeypatch):
     assert loading_device("cuda:1") == "cpu"
     assert loading_device("cpu") == "cpu"
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
     assert loading_device("cuda:1") == "cuda:1"
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    assert loading_device("cuda:1") == "cuda:0"
+    assert loading_device("cuda") == "cuda"
 
 
 def test_resolve_device(monkeypatch):
