@@ -16,7 +16,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, metadata_routing
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
 from skorch.history import History
@@ -410,6 +410,10 @@ class BaseAutoencoder(BaseEstimator):
 
     Not meant to be used directly: see ``AutoencoderTransformer``.
     """
+
+    # ``partial_fit``'s ``epochs`` is an option of the call, not metadata for
+    # meta-estimators to route (and no ``set_partial_fit_request`` is made).
+    __metadata_request__partial_fit = {"epochs": metadata_routing.UNUSED}
 
     _parameter_constraints: dict = {
         "n_components": [Interval(Integral, 1, None, closed="left")],
