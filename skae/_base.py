@@ -621,7 +621,9 @@ class BaseAutoencoder(BaseEstimator):
 
     def _new_module(self, X_scaled, hidden):
         """A new module for ``hidden`` layers, started at PCA with ``init="pca"``."""
-        self._module_args = self._architecture(len(self.scale_), hidden)
+        self._module_args = self._architecture(
+            len(self.scale_), hidden, self.n_components_, self._image_shape
+        )
         module = self._module_class(**self._module_args)
         if self.init == "pca":
             self._init_module(module, np.nan_to_num(X_scaled) if self._allow_nan else X_scaled)
@@ -632,10 +634,9 @@ class BaseAutoencoder(BaseEstimator):
         describe the fitted network, else a ValueError naming what changed."""
         hidden = self._check_hidden_layer_sizes()
         n_features = self.n_features_in_
-        wanted = dict(
-            self._architecture(n_features, hidden),
-            n_components=self._resolve_n_components(n_features),
-            image_shape=self._check_image_shape(n_features),
+        wanted = self._architecture(
+            n_features, hidden, self._resolve_n_components(n_features),
+            self._check_image_shape(n_features),
         )
         changed = [
             name for name, value in self._module_args.items()
@@ -738,7 +739,7 @@ class BaseAutoencoder(BaseEstimator):
             patience = max(patience, -(-AUTO_MIN_PATIENCE_STEPS // steps_per_epoch))
         return epochs, patience
 
-    def _architecture(self, n_features, hidden_layer_sizes):
+    def _architecture(self, n_features, hidden_layer_sizes, n_components, image_shape):
         """Keyword arguments of ``_module_class``: the network's architecture.
 
         Kept as ``_module_args`` when the module is built, so a saved model
@@ -746,12 +747,12 @@ class BaseAutoencoder(BaseEstimator):
         """
         return dict(
             n_features=n_features,
-            n_components=self.n_components_,
+            n_components=n_components,
             hidden_layer_sizes=hidden_layer_sizes,
             activation=self.activation,
             linear_path=self.linear_path,
             tied_weights=self.tied_weights,
-            image_shape=self._image_shape,
+            image_shape=image_shape,
             feature_weight=np.sqrt(self._loss_weights()).astype(np.float32),
         )
 
@@ -936,8 +937,8 @@ class BaseAutoencoder(BaseEstimator):
     def _affine(self, dtype, device):
         """``center_`` and ``scale_`` as torch tensors of ``dtype``."""
         return (
-            torch.tensor(np.array(self.center_), dtype=dtype, device=device),
-            torch.tensor(np.array(self.scale_), dtype=dtype, device=device),
+            as_tensor(self.center_).to(dtype=dtype, device=device),
+            as_tensor(self.scale_).to(dtype=dtype, device=device),
         )
 
     def _to_net(self, x):
