@@ -45,6 +45,11 @@ AUTO_MIN_EPOCHS, AUTO_MAX_EPOCHS = 10, 1000
 #: With ``max_epochs="auto"``, early stopping waits at least this many
 #: optimizer steps, however few steps an epoch has.
 AUTO_MIN_PATIENCE_STEPS = 300
+#: The network beside the linear path sees scaled inputs clipped to
+#: +-NETWORK_INPUT_CLIP (for standard scaling, standard deviations); the
+#: linear path carries values beyond it. A network trained on a handful of
+#: such values extrapolates wildly from them (docs/benchmarks.md).
+NETWORK_INPUT_CLIP = 10.0
 #: Early stopping validates on at least this many rows (at most n / 4).
 MIN_VALID_ROWS = 50
 #: ``partial_fit`` computes the fitted statistics (``reconstruction_error_``,
@@ -281,7 +286,12 @@ BASE_PARAMETERS = """\
 
     linear_path : bool, default=True
         Add a linear map beside the encoder's and the decoder's hidden
-        layers. Needed by ``init="pca"`` when there are hidden layers.
+        layers. Needed by ``init="pca"`` when there are hidden layers. The
+        encoder's network then sees the scaled input clipped to
+        +-{input_clip}, the linear map all of it: a value far beyond those
+        the network was trained on moves the code linearly, as in PCA,
+        instead of through the network's extrapolation (unless
+        ``scaling=None``).
 
     learning_rate : float, default=1e-3
         Step size of the AdamW optimizer.
@@ -399,6 +409,7 @@ def fill_doc(cls):
     parameters = re.sub(
         r"^    (\w+) : .*?, default=.*$", own_default, BASE_PARAMETERS, flags=re.M
     ).replace("{auto_steps}", str(cls._auto_steps))
+    parameters = parameters.replace("{input_clip}", f"{NETWORK_INPUT_CLIP:g}")
     # Each block ends with a blank line, before the next section's header.
     cls.__doc__ = cls.__doc__.replace("{base_parameters}", parameters.rstrip("\n") + "\n")
     cls.__doc__ = cls.__doc__.replace("{base_attributes}", BASE_ATTRIBUTES.rstrip("\n") + "\n")
@@ -754,6 +765,7 @@ class BaseAutoencoder(BaseEstimator):
             tied_weights=self.tied_weights,
             image_shape=image_shape,
             feature_weight=np.sqrt(self._loss_weights()).astype(np.float32),
+            input_clip=None if self.scaling is None else NETWORK_INPUT_CLIP,
         )
 
     def _init_module(self, module, X_scaled):

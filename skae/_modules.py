@@ -202,6 +202,11 @@ class Autoencoder(nn.Module):
         decode ``(W.T z) / d`` with ``d = feature_weight``, so that a tied
         linear map can be the orthogonal projection of a weighted loss
         (PCA's solution in the data's units).
+    input_clip : float or None
+        Only with a linear path: the network beside it sees the input clipped
+        to ``[-input_clip, input_clip]``, while the linear path sees all of
+        it. Beyond the range a network was trained on, the model is linear,
+        as PCA, instead of extrapolating through the network.
     """
 
     def __init__(
@@ -214,9 +219,11 @@ class Autoencoder(nn.Module):
         tied_weights=False,
         image_shape=None,
         feature_weight=None,
+        input_clip=None,
     ):
         super().__init__()
         hidden = tuple(hidden_layer_sizes)
+        self.input_clip = input_clip
         self.tied_weights = tied_weights
         self.encoder = Encoder(n_features, hidden, n_components, activation, image_shape)
         self.decoder = Decoder(self.encoder, tied=tied_weights)
@@ -232,9 +239,12 @@ class Autoencoder(nn.Module):
     def _weigh(self, x):
         return x * self.feature_weight if self.tied_weights else x
 
+    def _clip(self, x):
+        return x if self.input_clip is None else x.clamp(-self.input_clip, self.input_clip)
+
     def encode(self, x):
         if self.has_linear_path:
-            return self.encoder(x) + self.encoder_linear(self._weigh(x))
+            return self.encoder(self._clip(x)) + self.encoder_linear(self._weigh(x))
         if len(self.encoder.layers) == 1:  # a linear encoder
             return self.encoder(self._weigh(x))
         return self.encoder(x)
@@ -315,9 +325,10 @@ class VariationalModule(Autoencoder):
     """
 
     def __init__(self, n_features, n_components, hidden_layer_sizes=(), activation="relu",
-                 linear_path=True, tied_weights=False, image_shape=None, feature_weight=None):
+                 linear_path=True, tied_weights=False, image_shape=None, feature_weight=None,
+                 input_clip=None):
         super().__init__(n_features, n_components, hidden_layer_sizes, activation, linear_path,
-                         tied_weights, image_shape, feature_weight)
+                         tied_weights, image_shape, feature_weight, input_clip)
         self.log_var = Encoder(
             n_features, tuple(hidden_layer_sizes), n_components, activation, image_shape
         )

@@ -17,6 +17,7 @@ from sklearn.preprocessing import StandardScaler
 from skorch.callbacks import Callback
 
 from skae import AutoencoderTransformer
+from skae._modules import Autoencoder
 
 FAST = dict(hidden_layer_sizes=(16,), max_epochs=5, random_state=0)
 
@@ -70,6 +71,38 @@ def test_linear_autoencoder_recovers_pca(init, tied_weights):
     angles = np.degrees(subspace_angles(decoder_subspace(ae), pca.components_.T))
     assert angles.max() < 1.0
     assert heldout_mse(ae, X) == pytest.approx(heldout_mse(pca, X), rel=0.01)
+
+
+def test_value_unseen_in_training_does_not_wreck_the_reconstruction(digits, monkeypatch):
+    # Pixel 0 is 0 on every training row, so lit to 16 it is hundreds of
+    # (floored) standard deviations out: the network sees it clipped and the
+    # other pixels are reconstructed about as well as before.
+    X, _ = digits
+    X_train, X_test = X[:1400], X[1400:]
+    lit = X_test.copy()
+    lit[:, 0] = 16
+    others = np.arange(1, X.shape[1])
+
+    def ratio():
+        ae = AutoencoderTransformer(n_components=16, random_state=0).fit(X_train)
+        errors = [np.mean((ae.inverse_transform(ae.transform(Z)) - Z)[:, others] ** 2)
+                  for Z in (X_test, lit)]
+        return errors[1] / errors[0]
+
+    assert ratio() < 1.5
+    # Unclipped, the network extrapolates from it and the rows are lost.
+    monkeypatch.setattr("skae._base.NETWORK_INPUT_CLIP", None)
+    assert ratio() > 10
+
+
+def test_only_the_network_beside_the_linear_path_sees_clipped_inputs():
+    torch.manual_seed(0)
+    module = Autoencoder(6, 2, (8,), input_clip=2.0)
+    torch.nn.init.normal_(module.encoder.layers[-1].weight)
+    x = 5 * torch.randn(20, 6)
+    expected = module.encoder(x.clamp(-2, 2)) + module.encoder_linear(x)
+    torch.testing.assert_close(module.encode(x), expected)
+    assert not torch.allclose(module.encode(x), module.encoder(x) + module.encoder_linear(x))
 
 
 def test_pca_init_starts_at_pca(digits):
