@@ -119,7 +119,7 @@ class KLSparsityPenalty(BasePenalty):
 
     Parameters
     ----------
-    weight : float, default=0.6
+    weight : float, default=0.7
         Multiplier of the penalty in the loss. On digits with 32 components
         the default leaves a quarter more of each row's code units inactive
         (below 5% of its largest) than without the penalty
@@ -145,7 +145,7 @@ class KLSparsityPenalty(BasePenalty):
         "target": [Interval(Real, 0, 1, closed="neither")],
     }
 
-    def __init__(self, weight=0.6, target=0.1):
+    def __init__(self, weight=0.7, target=0.1):
         self.weight = weight
         self.target = target
 
