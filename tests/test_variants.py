@@ -131,8 +131,8 @@ def test_contractive_estimate_is_the_jacobian_norm():
 
 @pytest.mark.parametrize(
     "penalty, min_gain, max_ratio",
-    # docs/benchmarks.md, seeds 0-2: L1 +0.21 to +0.31 at 1.46x to 1.61x the
-    # error; KL +0.248 to +0.255 at 1.33x to 1.49x.
+    # docs/benchmarks.md, seeds 0-2: L1 +0.24 to +0.31 at 1.53x to 1.64x the
+    # error; KL +0.248 to +0.274 at 1.34x to 1.50x.
     [(L1ActivityPenalty(), 0.2, 1.65), (KLSparsityPenalty(), 0.2, 1.55)],
     ids=lambda v: type(v).__name__ if isinstance(v, BasePenalty) else str(v),
 )
