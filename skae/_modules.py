@@ -205,8 +205,8 @@ class Autoencoder(nn.Module):
     input_clip : float or None
         Only with a linear path: the network beside it sees the input clipped
         to ``[-input_clip, input_clip]``, while the linear path sees all of
-        it. Beyond the range a network was trained on, the model is linear,
-        as PCA, instead of extrapolating through the network.
+        it. Beyond the clip the model is linear, as PCA, instead of
+        extrapolating through a network that saw few such values.
     """
 
     def __init__(
