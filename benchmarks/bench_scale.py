@@ -126,6 +126,7 @@ def skae_dask(X):
 def reference_stream(X):
     """The hand-written loop over the same chunks, skae's module, one thread."""
     import torch
+    from _reference import train_epoch
 
     from skae._modules import Autoencoder
 
@@ -138,13 +139,7 @@ def reference_stream(X):
     module.train()
     for start in range(0, len(X), CHUNK):
         data = torch.from_numpy(((X[start : start + CHUNK] - center) / scale).astype(np.float32))
-        perm = torch.randperm(len(data))
-        for s in range(0, len(data), BATCH):
-            xb = data[perm[s : s + BATCH]]
-            opt.zero_grad(set_to_none=True)
-            loss = torch.mean((module(xb)[0] - xb) ** 2)
-            loss.backward()
-            opt.step()
+        train_epoch(module, opt, data, BATCH)
     return module
 
 

@@ -25,6 +25,7 @@ import time
 
 import numpy as np
 import torch
+from _reference import train_epoch
 
 from skae import AutoencoderTransformer
 from skae._base import torch_threads
@@ -58,13 +59,7 @@ def reference_fit(X, epochs, seed=0):
     opt = torch.optim.AdamW(module.parameters(), lr=1e-3, weight_decay=0.0, fused=True)
     module.train()
     for _ in range(epochs):
-        perm = torch.randperm(len(data))
-        for start in range(0, len(data), BATCH):
-            xb = data[perm[start : start + BATCH]]
-            opt.zero_grad(set_to_none=True)
-            loss = torch.mean((module(xb)[0] - xb) ** 2)
-            loss.backward()
-            opt.step()
+        train_epoch(module, opt, data, BATCH)
     return module
 
 
