@@ -126,14 +126,14 @@ def skae_dask(X):
 def reference_stream(X):
     """The hand-written loop over the same chunks, skae's module, one thread."""
     import torch
-    from _reference import train_epoch
+    from _reference import adamw, train_epoch
 
     from skae._modules import Autoencoder
 
     torch.set_num_threads(1)
     torch.manual_seed(0)
     module = Autoencoder(N_FEATURES, K, (128, 64), "relu")
-    opt = torch.optim.AdamW(module.parameters(), lr=1e-3, fused=True)
+    opt = adamw(module)
     first = np.asarray(X[:CHUNK], dtype=np.float64)
     center, scale = first.mean(0), first.std(0)
     module.train()

@@ -25,7 +25,7 @@ import time
 
 import numpy as np
 import torch
-from _reference import train_epoch
+from _reference import adamw, train_epoch
 
 from skae import AutoencoderTransformer
 from skae._base import torch_threads
@@ -56,7 +56,7 @@ def reference_fit(X, epochs, seed=0):
     module = Autoencoder(X.shape[1], K, HIDDEN, "relu")
     center, scale = X.mean(0), X.std(0)
     data = torch.from_numpy((X - center) / scale)
-    opt = torch.optim.AdamW(module.parameters(), lr=1e-3, weight_decay=0.0, fused=True)
+    opt = adamw(module)
     module.train()
     for _ in range(epochs):
         train_epoch(module, opt, data, BATCH)

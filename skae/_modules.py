@@ -264,6 +264,21 @@ class Autoencoder(nn.Module):
         z = self.encode(x)
         return self.decode(z), z
 
+    def decayed_weights(self):
+        """The parameters weight decay shrinks: the nonlinear networks' weights.
+
+        Their weight matrices and convolution kernels, not their biases and
+        not the linear path, which holds PCA's solution; a module without
+        hidden layers is linear and has none. Decay thus pulls the model
+        toward its linear path instead of toward zero.
+        """
+        if len(self.encoder.layers) == 1:
+            return []
+        linear = {id(self.encoder_linear.weight)} if self.has_linear_path else set()
+        if self.has_linear_path and not self.tied_weights:
+            linear.add(id(self.decoder_linear.weight))
+        return [p for p in self.parameters() if p.dim() > 1 and id(p) not in linear]
+
     def multiply_adds(self):
         """Multiply-adds of one row's forward pass (the decoder mirrors the encoder)."""
         linear = self.encoder_linear.weight.numel() if self.has_linear_path else 0

@@ -152,6 +152,25 @@ class AutoencoderNet(NeuralNet):
         self.corruption = corruption
         self.penalties = penalties
 
+    def get_params_for_optimizer(self, prefix, named_parameters):
+        """The optimizer's parameter groups, with weight decay only on the
+        module's ``decayed_weights()`` (the nonlinear networks' weights)."""
+        args, kwargs = super().get_params_for_optimizer(prefix, named_parameters)
+        if prefix != "optimizer" or not hasattr(self.module_, "decayed_weights"):
+            return args, kwargs
+        decayed = {id(p) for p in self.module_.decayed_weights()}
+        default = kwargs.pop("weight_decay", 0.0)
+        groups = []
+        for group in args[0]:
+            decay = group.get("weight_decay", default)
+            for params, weight_decay in (
+                ([p for p in group["params"] if id(p) in decayed], decay),
+                ([p for p in group["params"] if id(p) not in decayed], 0.0),
+            ):
+                if params:
+                    groups.append({**group, "params": params, "weight_decay": weight_decay})
+        return (groups,), kwargs
+
     def get_dataset(self, X, y=None):
         if isinstance(X, RowsDataset):
             return X

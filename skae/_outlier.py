@@ -139,7 +139,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         tied_weights=False,
         image_shape=None,
         learning_rate=1e-3,
-        weight_decay=0.0,
+        weight_decay=0.3,
         batch_size=256,
         max_epochs="auto",
         early_stopping=False,

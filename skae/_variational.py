@@ -80,7 +80,7 @@ class VariationalAutoencoder(AutoencoderTransformer):
         tied_weights=False,
         image_shape=None,
         learning_rate=1e-3,
-        weight_decay=0.0,
+        weight_decay=0.3,
         batch_size=256,
         max_epochs="auto",
         early_stopping=True,

@@ -105,6 +105,37 @@ def test_only_the_network_beside_the_linear_path_sees_clipped_inputs():
     assert not torch.allclose(module.encode(x), module.encoder(x) + module.encoder_linear(x))
 
 
+def test_weight_decay_applies_to_the_networks_weights_only(digits):
+    X, _ = digits
+    ae = AutoencoderTransformer(n_components=4, **FAST).fit(X)
+    module = ae.net_.module_
+    decayed = {id(p) for g in ae.net_.optimizer_.param_groups if g["weight_decay"] > 0
+               for p in g["params"]}
+    assert decayed == {id(p) for p in module.decayed_weights()}
+    assert decayed == {id(layer.weight)
+                       for layer in [*module.encoder.layers, *module.decoder.layers]}
+    assert all(g["weight_decay"] == ae.weight_decay for g in ae.net_.optimizer_.param_groups
+               if g["params"][0] is module.encoder.layers[0].weight)
+
+
+def test_strong_weight_decay_leaves_the_linear_path(digits):
+    # Decay that zeroes the networks' weights at every step leaves the
+    # model its linear path: PCA's error, where zeroing everything would
+    # leave the mean.
+    X, _ = digits
+    X_train, X_test = train_test_split(X, test_size=0.2, random_state=0)
+    pca = PCA(n_components=8).fit(X_train)
+    ae = AutoencoderTransformer(n_components=8, weight_decay=1e3, random_state=0).fit(X_train)
+    assert heldout_mse(ae, X_test) / heldout_mse(pca, X_test) == pytest.approx(1.0, abs=0.03)
+
+
+def test_linear_autoencoder_is_not_decayed(curve):
+    params = dict(n_components=1, hidden_layer_sizes=(), max_epochs=20, random_state=0)
+    plain = AutoencoderTransformer(weight_decay=0.0, **params).fit(curve)
+    decayed = AutoencoderTransformer(weight_decay=1e3, **params).fit(curve)
+    np.testing.assert_array_equal(plain.transform(curve), decayed.transform(curve))
+
+
 def test_pca_init_starts_at_pca(digits):
     X, _ = digits
     ae = AutoencoderTransformer(n_components=5, max_epochs=1, learning_rate=1e-12)
