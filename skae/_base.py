@@ -1,35 +1,44 @@
 """The base estimator every skae autoencoder shares.
 
-``BaseAutoencoder`` owns the parameters, validates input, scales features,
-builds the torch module and the skorch net, trains it reproducibly and
-offers encoding, decoding and per-row reconstruction error to subclasses.
-Subclasses add public methods; variants override the ``_build_*`` hooks.
+``BaseAutoencoder`` owns the parameters and their constraints, one training
+pipeline used by ``fit`` and ``partial_fit`` (prepare -> build -> train ->
+record) and encoding, decoding and per-row reconstruction error for its
+subclasses. Subclasses add public methods and override the hooks (the
+methods and class attributes documented as such: ``_setup``,
+``_architecture``, ``_init_module``, ``_criterion``, ``_corruption``,
+``_training_data``, ``_after_fit``, ``_net_class``, ``_module_class``, ...).
+Torch helpers, scaling, shared docs and persistence live in modules of
+their own.
 """
 
-import contextlib
 import copy
-import inspect
-import re
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state, metadata_routing
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
-from skorch.history import History
 
+from ._callbacks import BestWeights, DivergenceGuard, EpochProgressBar, SklearnCallbacks
+from ._compat import CallbackSupportMixin, Interval, StrOptions, _fit_context
+from ._data import IndexSplit, RowsDataset
+from ._losses import ReconstructionLoss
 from ._modules import ACTIVATIONS, Autoencoder
-from ._net import (
-    AutoencoderNet,
-    BestWeights,
-    DivergenceGuard,
-    EpochProgressBar,
-    IndexSplit,
-    ReconstructionLoss,
-    RowsDataset,
+from ._net import AutoencoderNet
+from ._persistence import NetStateMixin
+from ._scaling import fit_scaler, pca_init
+from ._torch_utils import (
+    as_tensor,
+    fit_generator,
+    global_rng_untouched,
+    new_generator,
+    reset_parameters,
+    resolve_device,
+    torch_dtype,
+    torch_threads,
+    training_threads,
 )
 from ._validation import check_X
 
@@ -57,373 +66,11 @@ MIN_VALID_ROWS = 50
 PARTIAL_FIT_STATS_ROWS = 20_000
 
 
-#: Networks whose training step costs fewer multiply-adds than this train on
-#: one CPU thread: a second thread does not speed such small steps up, and
-#: threads that spin against other work on shared cores slow them down
-#: several times (docs/benchmarks.md).
-ONE_THREAD_STEP_FLOPS = 5e7
+def _draw_seed(rng):
+    return int(rng.randint(np.iinfo(np.int32).max))
 
 
-@contextlib.contextmanager
-def torch_threads(n_threads):
-    """Run the block with ``n_threads`` torch threads (None: unchanged), then restore."""
-    previous = torch.get_num_threads()
-    if n_threads is not None and n_threads != previous:
-        torch.set_num_threads(n_threads)
-    try:
-        yield
-    finally:
-        if torch.get_num_threads() != previous:
-            torch.set_num_threads(previous)
-
-
-def training_threads(module, batch_size, device):
-    """1 for small networks on the CPU, else None (torch's own setting)."""
-    if torch.device(device).type != "cpu":
-        return None
-    # Forward and backward: about three times the forward's multiply-adds.
-    return 1 if 3 * batch_size * module.multiply_adds() < ONE_THREAD_STEP_FLOPS else None
-
-
-def as_tensor(A):
-    """``torch.from_numpy`` of a C-contiguous copy or view of ``A``.
-
-    Read-only arrays (memory-mapped input, for example) are shared too: skae
-    only reads them, so torch's warning about non-writable arrays is silenced.
-    """
-    A = np.ascontiguousarray(A)
-    if A.flags.writeable:
-        return torch.from_numpy(A)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
-        return torch.from_numpy(A)
-
-
-def resolve_device(device):
-    """The torch device to train on: ``"auto"`` is ``"cuda"`` when a GPU is
-    present, else ``"cpu"``. A device that is missing is a ValueError."""
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    try:
-        kind = torch.device(device).type
-    except RuntimeError:
-        raise ValueError(
-            f'device={device!r} is not a torch device; use "auto", "cpu", "cuda" '
-            'or "cuda:0" for example.'
-        ) from None
-    if kind == "cuda" and not torch.cuda.is_available():
-        raise ValueError(
-            f"device={device!r}, but torch finds no CUDA GPU on this machine "
-            '(torch.cuda.is_available() is False). Use device="cpu", or "auto" '
-            "to use a GPU only where there is one."
-        )
-    return device
-
-
-def loading_device(device):
-    """Where to load a model fitted on ``device``: there if this machine has
-    it; else its first GPU for a GPU it lacks, or the CPU when it has none (a
-    model fitted on a GPU, loaded on a laptop)."""
-    device = torch.device(device)
-    if device.type == "cuda":
-        if not torch.cuda.is_available():
-            return "cpu"
-        if (device.index or 0) >= torch.cuda.device_count():
-            return "cuda:0"  # fitted on a GPU this machine does not have
-    if device.type == "mps" and not torch.backends.mps.is_available():
-        return "cpu"
-    return str(device)
-
-
-@contextlib.contextmanager
-def seeded_torch(seed, device):
-    """Run the block with torch's generators seeded with ``seed``, then restore them."""
-    devices = [torch.device(device).index or 0] if torch.device(device).type == "cuda" else []
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
-        yield
-
-
-def _plain(row):
-    """A history row with numpy scalars as Python numbers."""
-    return {k: v.item() if isinstance(v, np.generic) else v for k, v in row.items()}
-
-
-def column_stats(X, chunk_size=4096):
-    """Column means and standard deviations in float64, over chunks of rows.
-
-    NaN entries are skipped (a column with no value gets mean 0 and
-    deviation 0). ``np.std`` would allocate a float64 copy of the whole array.
-    """
-    n_features = X.shape[1]
-    total, count = np.zeros(n_features), np.zeros(n_features)
-    for start in range(0, len(X), chunk_size):
-        chunk = X[start : start + chunk_size]
-        total += np.nansum(chunk, axis=0, dtype=np.float64)
-        count += np.sum(~np.isnan(chunk), axis=0)
-    mean = total / np.maximum(count, 1)
-    squares = np.zeros(n_features)
-    for start in range(0, len(X), chunk_size):
-        squares += np.nansum((X[start : start + chunk_size] - mean) ** 2, axis=0)
-    return mean, np.sqrt(squares / np.maximum(count, 1))
-
-
-def fit_scaler(X, scaling, floor=1e-2):
-    """Return ``(center, scale)`` of shape ``(n_features,)`` in float64.
-
-    ``scale`` is floored at ``floor`` times the root-mean-square scale so that
-    nearly constant columns are not blown up into huge inputs (constant
-    columns get the floor, or 1 when it is 0). For the transformers the loss
-    is measured in the data's own units whatever the scale, so the floor
-    only affects how the network sees its input.
-    """
-    n_features = X.shape[1]
-    if scaling is None:
-        return np.zeros(n_features), np.ones(n_features)
-    if scaling == "minmax":
-        center = np.min(X, axis=0).astype(np.float64)
-        spread = np.max(X, axis=0).astype(np.float64) - center
-    elif scaling == "robust":
-        # Median and interquartile range (as a normal's standard deviation);
-        # columns with a zero IQR (binary, mostly constant) use their std.
-        q1, center, q3 = np.percentile(X, [25, 50, 75], axis=0)
-        spread = (q3 - q1) / 1.349
-        std = column_stats(X)[1]
-        spread = np.where(spread > 0, spread, std)
-    else:
-        center, spread = column_stats(X)
-    rms = np.sqrt(np.mean(spread**2))
-    floor = floor * rms if rms > 0 else 1.0
-    spread = np.maximum(spread, floor)
-    return center, np.where(spread > 0, spread, 1.0)
-
-
-def pca_init(X_scaled, weight, n_components, whiten=True, chunk_size=4096):
-    """Linear encoder and decoder that reproduce PCA of weighted, scaled data.
-
-    Returns ``(enc_w, enc_b, dec_w, dec_b)``: ``z = enc_w @ x + enc_b`` are the
-    principal scores (whitened, or in the units of the weighted data with
-    ``whiten=False``) and ``dec_w @ z + dec_b`` the PCA reconstruction in the
-    scaled space. ``weight`` are the per-feature loss weights, so the
-    principal axes are those of the loss the network minimises. The
-    covariance is accumulated in float64 over chunks of rows, so no float64
-    copy of the data is made.
-    """
-    n_samples, n_features = X_scaled.shape
-    center = np.mean(X_scaled, axis=0, dtype=np.float64)
-    root_w = np.sqrt(weight)
-    cov = np.zeros((n_features, n_features))
-    for start in range(0, n_samples, chunk_size):
-        U = (X_scaled[start : start + chunk_size] - center) * root_w
-        cov += U.T @ U
-    cov /= n_samples
-    eigvals, eigvecs = np.linalg.eigh(cov)
-    order = np.argsort(eigvals)[::-1][:n_components]
-    V, lam = eigvecs[:, order], eigvals[order]
-    lam = np.maximum(lam, max(lam[0], 1e-12) * 1e-6)
-    # Fix each axis's sign, as PCA does, so the result does not depend on
-    # LAPACK's choice.
-    V *= np.sign(V[np.argmax(np.abs(V), axis=0), np.arange(V.shape[1])])
-    gain = np.sqrt(lam) if whiten else np.ones_like(lam)
-    enc_w = (V / gain).T * root_w
-    enc_b = -enc_w @ center
-    dec_w = (V * gain) / root_w[:, None]
-    return enc_w, enc_b, dec_w, center
-
-
-#: Documentation of the parameters every estimator shares, written once.
-BASE_PARAMETERS = """\
-    hidden_layer_sizes : tuple of int, default=(128, 64)
-        Widths of the encoder's hidden layers (with ``image_shape``, the
-        output channels of its convolutions); the decoder mirrors them.
-        ``()`` gives a linear autoencoder, which finds PCA's subspace.
-
-    activation : {"relu", "leaky_relu", "elu", "selu", "gelu", "silu", \
-"tanh", "sigmoid", "identity"}, default="relu"
-        Activation of the hidden layers.
-
-    loss : {"mse", "bce"}, default="mse"
-        Reconstruction loss. ``"mse"`` is the squared error in the units of
-        ``X``, the error PCA minimises. ``"bce"`` is binary cross-entropy for
-        data in [0, 1]; the decoder then ends in a sigmoid.
-
-    scaling : {"standard", "robust", "minmax"} or None, default="standard"
-        How features are scaled inside the network: centred and divided by
-        their standard deviation, by their median and interquartile range
-        (robust to skewed columns and outliers), or mapped to [0, 1]. None
-        feeds ``X`` as it is. Scaling conditions training, so columns in
-        different units just work. For the transformers it does not change
-        the objective, which stays the error in the units of ``X``: as with
-        ``PCA``, put a ``StandardScaler`` first to weigh every column
-        equally.
-
-    penalty : penalty object, list of penalty objects or None, default=None
-        Terms added to the training loss, from ``skae.penalties``:
-        ``L1ActivityPenalty`` or ``KLSparsityPenalty`` for sparse codes,
-        ``ContractivePenalty`` for codes insensitive to small changes of the
-        input. They also count in the validation loss that early stopping
-        monitors, and in ``loss_curve_``. Tune one with
-        ``set_params(penalty__weight=...)``.
-
-    tied_weights : bool, default=False
-        The decoder uses the transposes of the encoder's weight matrices
-        (with biases of its own): about half the weights, a regularised
-        model. With ``init="pca"`` the codes then start as PCA's scores
-        rather than its whitened scores.
-
-    image_shape : tuple of int or None, default=None
-        ``(height, width)`` or ``(channels, height, width)`` of the images
-        that the rows of ``X`` hold, flattened (as ``load_digits`` gives
-        them): the hidden layers become strided 3x3 convolutions, each
-        halving the height and width, with ``hidden_layer_sizes`` output
-        channels. One entry may be -1 and is then inferred from the number
-        of features, as in ``numpy.reshape``. Rows stay flat 2-D arrays, so
-        the estimator fits in a ``Pipeline`` like any other.
-
-    init : {"pca", "random"}, default="pca"
-        ``"pca"`` starts the linear path (or the linear network) at PCA's
-        solution; ``"random"`` uses PyTorch's default initialisation.
-
-    linear_path : bool, default=True
-        Add a linear map beside the encoder's and the decoder's hidden
-        layers. Needed by ``init="pca"`` when there are hidden layers. The
-        encoder's network then sees the scaled input clipped to
-        +-{input_clip}, the linear map all of it: a value far beyond those
-        the network was trained on moves the code linearly, as in PCA,
-        instead of through the network's extrapolation (unless
-        ``scaling=None``).
-
-    learning_rate : float, default=1e-3
-        Step size of the AdamW optimizer.
-
-    weight_decay : float, default=0.3
-        Decoupled weight decay of the AdamW optimizer, applied to the weights
-        of the hidden layers' networks only: not to the biases and not to the
-        linear path, so it shrinks the model toward its linear (PCA) part
-        rather than toward zero, and a model without hidden layers is not
-        decayed. Each step multiplies those weights by ``1 - learning_rate
-        * weight_decay``. It curbs overfitting on small data: it lowered the
-        held-out reconstruction error on most benchmark data sets
-        (``docs/benchmarks.md``).
-
-    batch_size : int, default=256
-        Rows per optimizer step.
-
-    max_epochs : int or "auto", default="auto"
-        Maximum number of passes over the training data. ``"auto"`` budgets
-        about {auto_steps} optimizer steps (between 10 and 1000 epochs), so a small
-        data set gets as many updates as a large one.
-
-    early_stopping : bool, default=True
-        Hold out ``validation_fraction`` of the rows, stop when their loss
-        has not improved for ``n_iter_no_change`` epochs and restore the best
-        weights, counting the initial ones. With ``False`` (or fewer than 20
-        rows), all rows train and the training loss is monitored instead.
-
-    validation_fraction : float, default=0.1
-        Share of the rows held out for early stopping; at least 50 rows (at
-        most a quarter of the data), since weights picked on a handful of
-        rows overfit.
-
-    n_iter_no_change : int, default=20
-        Patience of early stopping, in epochs; with ``max_epochs="auto"``,
-        at least 300 optimizer steps.
-
-    tol : float, default=1e-4
-        Relative improvement of the monitored loss that counts as progress.
-
-    warm_start : bool, default=False
-        When fitted already, ``fit`` continues training the fitted network
-        (with its feature scaling) instead of building a new one. The
-        architecture parameters must not have changed. ``partial_fit``
-        always continues.
-
-    device : str, default="auto"
-        Torch device to train and infer on; ``"auto"`` picks ``"cuda"`` when
-        available, else ``"cpu"``.
-
-    callbacks : list of skorch callbacks or (name, callback) tuples, \
-default=None
-        Extra skorch callbacks, copied at each fit.
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds the validation split, weight initialisation and shuffling.
-        Torch's global random state is restored after ``fit``.
-
-    verbose : int, default=0
-        0 is silent, 1 shows a progress bar over epochs, 2 prints skorch's
-        table of losses per epoch.
-"""
-
-#: Documentation of the fitted attributes every estimator shares.
-BASE_ATTRIBUTES = """\
-    net_ : skorch.NeuralNet
-        The trained skorch net.
-
-    module_ : torch.nn.Module
-        The trained autoencoder (``net_.module_``).
-
-    center_, scale_ : ndarray of shape (n_features,)
-        The internal feature scaling: the network sees
-        ``(X - center_) / scale_``.
-
-    n_components_ : int
-        Size of the code that was built.
-
-    n_iter_ : int
-        Number of epochs run.
-
-    best_epoch_ : int
-        Epoch whose weights were kept (0 means the initial ones).
-
-    loss_curve_ : list of float
-        Training loss per epoch (in the network's scaled units).
-
-    validation_loss_curve_ : list of float or None
-        Validation loss per epoch, None without a validation set.
-
-    reconstruction_error_ : float
-        Mean squared reconstruction error of the training data, in the units
-        of ``X`` (mean binary cross-entropy with ``loss="bce"``).
-
-    n_features_in_ : int
-        Number of features seen during fit.
-
-    feature_names_in_ : ndarray of shape (n_features,)
-        Names of features seen during fit, when ``X`` has string column names.
-"""
-
-
-def _format_default(value):
-    return f'"{value}"' if isinstance(value, str) else repr(value)
-
-
-def fill_doc(cls):
-    """Substitute the shared parameter and attribute docs into ``cls.__doc__``.
-
-    Each ``default=`` is taken from ``cls.__init__``'s signature and the
-    automatic step budget from ``cls._auto_steps``, so a subclass with other
-    defaults is documented truthfully.
-    """
-    defaults = {
-        name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()
-    }
-
-    def own_default(match):
-        name = match.group(1)
-        return f"{match.group(0).split(', default=')[0]}, default={_format_default(defaults[name])}"
-
-    parameters = re.sub(
-        r"^    (\w+) : .*?, default=.*$", own_default, BASE_PARAMETERS, flags=re.M
-    ).replace("{auto_steps}", str(cls._auto_steps))
-    parameters = parameters.replace("{input_clip}", f"{NETWORK_INPUT_CLIP:g}")
-    # Each block ends with a blank line, before the next section's header.
-    cls.__doc__ = cls.__doc__.replace("{base_parameters}", parameters.rstrip("\n") + "\n")
-    cls.__doc__ = cls.__doc__.replace("{base_attributes}", BASE_ATTRIBUTES.rstrip("\n") + "\n")
-    return cls
-
-
-class BaseAutoencoder(BaseEstimator):
+class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
     """Parameters, training and inference shared by skae's estimators.
 
     Not meant to be used directly: see ``AutoencoderTransformer``.
@@ -499,43 +146,12 @@ class BaseAutoencoder(BaseEstimator):
             if name not in ("self", "__class__"):
                 setattr(self, name, value)
 
-    # ------------------------------------------------------------------ fit
+    # ---------------------------------------------------------------- fit
 
     def _fit(self, X):
-        """Validate ``X``, build (or, warm-starting, reuse) and train the net.
-
-        Ends with the subclass's ``_after_fit`` on the validated ``X``, which
-        it returns.
-        """
-        warm = self.warm_start and hasattr(self, "net_")
-        X = check_X(self, X, reset=not warm, allow_nan=self._allow_nan)
-        self._check_data_range(X)
-        hidden = self._check_same_architecture() if warm else self._setup(X)
-        penalties = self._check_penalty()
-        rng = check_random_state(self.random_state)
-        seed = int(rng.randint(np.iinfo(np.int32).max))
-        device = resolve_device(self.device)
-        X_scaled = self._scale(X)
-        train_idx, valid_idx = self._split_indices(len(X), rng)
-        max_epochs, patience = self._epoch_budget(len(train_idx))
-        split = None if valid_idx is None else IndexSplit(train_idx, valid_idx)
-
-        with seeded_torch(seed, device):
-            module = self.net_.module_ if warm else self._new_module(X_scaled, hidden)
-            net = self._build_net(
-                module, split, max_epochs, patience, device,
-                corruption=self._corruption(X, device), penalties=penalties,
-            )
-            data = self._training_data(X_scaled, device)
-            with torch_threads(training_threads(module, self.batch_size, device)):
-                net.fit(data, None)
-        self.net_ = net
-        if not warm:
-            self._stream_seed, self._n_chunks = seed, 0
-        self._streaming = False  # the next partial_fit starts a fresh optimizer
-        self._record_history(net, len(net.history), append=warm)
-        self._after_fit(X)
-        return X
+        """The body of ``fit``: train a new network, or with ``warm_start``
+        the fitted one, with early stopping. Returns the validated ``X``."""
+        return self._train(X, resume=self.warm_start and hasattr(self, "net_"), epochs=None)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None, epochs=1):
@@ -571,40 +187,81 @@ class BaseAutoencoder(BaseEstimator):
         """
         if not isinstance(epochs, Integral) or isinstance(epochs, bool) or epochs < 1:
             raise ValueError(f"epochs must be a positive integer, got {epochs!r}.")
-        first = not hasattr(self, "net_")
-        X = check_X(self, X, reset=first, allow_nan=self._allow_nan)
-        self._check_data_range(X)
-        device = resolve_device(self.device)
-        if first:
-            hidden = self._setup(X)
-            rng = check_random_state(self.random_state)
-            self._stream_seed, self._n_chunks = int(rng.randint(np.iinfo(np.int32).max)), 0
-        X_scaled = self._scale(X)
-
-        # Each chunk's shuffling has its own seed, so a sequence of calls is
-        # reproducible and torch's global random state is left alone.
-        with seeded_torch(self._stream_seed + self._n_chunks, device):
-            if not getattr(self, "_streaming", False):
-                module = self._new_module(X_scaled, hidden) if first else self.net_.module_
-                self.net_ = self._build_net(
-                    module, None, epochs, None, device,
-                    corruption=self._corruption(X, device),
-                    penalties=self._check_penalty(), streaming=True,
-                ).initialize()
-                self._streaming = True
-            net = self.net_
-            n_before = len(net.history)
-            with torch_threads(training_threads(net.module, self.batch_size, device)):
-                net.partial_fit(self._training_data(X_scaled, device), epochs=epochs)
-        self._n_chunks += 1
-        self._record_history(net, len(net.history) - n_before, append=not first)
-        if len(X) > PARTIAL_FIT_STATS_ROWS:
-            # The fitted statistics from a sample of a large chunk: on every
-            # row they would cost a tenth of the training time.
-            rng = np.random.RandomState(self._stream_seed + self._n_chunks)
-            X = X[np.sort(rng.choice(len(X), PARTIAL_FIT_STATS_ROWS, replace=False))]
-        self._after_fit(X)
+        self._train(X, resume=hasattr(self, "net_"), epochs=epochs)
         return self
+
+    def _train(self, X, *, resume, epochs):
+        """The one training pipeline of ``fit`` and ``partial_fit``.
+
+        prepare (validate ``X``; settle the scaling, code size and seeds of a
+        new model) -> build (the module, started at PCA, and the net) ->
+        train (under the fit's own generator and a thread setting shared
+        with concurrent fits) -> record (history, fitted statistics).
+
+        ``epochs=None`` is ``fit``: a new net, early stopping on a validation
+        split within the epoch budget. An int is ``partial_fit``: that many
+        passes over all rows of ``X``, continuing the streaming net and its
+        optimizer. ``resume`` continues the fitted network. Returns the
+        validated ``X``.
+        """
+        streaming = epochs is not None
+        X = check_X(self, X, reset=not resume, allow_nan=self._allow_nan)
+        self._check_data_range(X)
+        hidden = self._check_same_architecture() if resume else self._setup(X)
+        penalties = self._check_penalty()
+        rng = check_random_state(self.random_state)
+        if streaming:
+            if not resume:
+                self._stream_seed, self._n_chunks = _draw_seed(rng), 0
+            # Each chunk has a seed of its own, so a sequence of calls is
+            # reproducible.
+            seed, split, patience = self._stream_seed + self._n_chunks, None, None
+        else:
+            seed = _draw_seed(rng)
+            split = self._split(len(X), rng)
+            n_train = len(X) if split is None else len(split.train_indices)
+            epochs, patience = self._epoch_budget(n_train)
+            if not resume:
+                self._stream_seed, self._n_chunks = seed, 0
+        device = resolve_device(self.device)
+        X_scaled = self._scale(X)
+        context = self._init_callback_context(max_subtasks=epochs)
+        if context is not None:
+            context.call_on_fit_task_begin(estimator=self, X=X)
+
+        with fit_generator(new_generator(seed, device)):
+            if streaming and getattr(self, "_streaming", False):
+                net = self.net_  # the stream goes on, with its optimizer
+            else:
+                module = self.net_.module_ if resume else self._new_module(X_scaled, hidden, seed)
+                callbacks = self._training_callbacks(
+                    X, context, split, epochs, patience, streaming
+                )
+                net = self._build_net(
+                    module, device, train_split=split, max_epochs=epochs, callbacks=callbacks,
+                    corruption=self._corruption(X, device), penalties=penalties,
+                ).initialize()
+            n_before = len(net.history)
+            with torch_threads(training_threads(net.module_, self.batch_size, device)):
+                net.partial_fit(self._training_data(X_scaled, device), epochs=epochs)
+
+        self.net_, self._streaming = net, streaming
+        if streaming:
+            self._n_chunks += 1
+        self._record_history(net, n_before, append=resume)
+        self._after_fit(self._stats_rows(X) if streaming else X)
+        if context is not None:
+            context.call_on_fit_task_end(estimator=self, X=X)
+        return X
+
+    def _stats_rows(self, X):
+        """The rows of a ``partial_fit`` chunk that its fitted statistics use:
+        all of them, or a seeded sample of ``PARTIAL_FIT_STATS_ROWS`` (on every
+        row they would cost a tenth of the training time)."""
+        if len(X) <= PARTIAL_FIT_STATS_ROWS:
+            return X
+        rng = np.random.RandomState(self._stream_seed + self._n_chunks)
+        return X[np.sort(rng.choice(len(X), PARTIAL_FIT_STATS_ROWS, replace=False))]
 
     def _training_data(self, X_scaled, device):
         """Hook: the ``RowsDataset`` to train on (the target is the input)."""
@@ -637,12 +294,15 @@ class BaseAutoencoder(BaseEstimator):
         self.center_, self.scale_ = fit_scaler(X, self.scaling, self._scale_floor)
         return hidden
 
-    def _new_module(self, X_scaled, hidden):
-        """A new module for ``hidden`` layers, started at PCA with ``init="pca"``."""
+    def _new_module(self, X_scaled, hidden, seed):
+        """A new module for ``hidden`` layers, its weights drawn from a
+        generator seeded with ``seed``, started at PCA with ``init="pca"``."""
         self._module_args = self._architecture(
             len(self.scale_), hidden, self.n_components_, self._image_shape
         )
-        module = self._module_class(**self._module_args)
+        with global_rng_untouched():
+            module = self._module_class(**self._module_args)
+        reset_parameters(module, new_generator(seed, "cpu"))
         if self.init == "pca":
             self._init_module(module, np.nan_to_num(X_scaled) if self._allow_nan else X_scaled)
         return module
@@ -732,18 +392,19 @@ class BaseAutoencoder(BaseEstimator):
             )
         return tuple(int(s) for s in sizes)
 
-    def _split_indices(self, n_samples, rng):
-        """Training and validation row indices; no validation set under 20 rows.
+    def _split(self, n_samples, rng):
+        """The ``IndexSplit`` into training and validation rows, or None
+        (without early stopping, or under 20 rows).
 
         The validation set has at least ``MIN_VALID_ROWS`` rows (at most a
         quarter of the data): picking weights on a handful of rows overfits.
         """
         if not self.early_stopping or n_samples < 20:
-            return np.arange(n_samples), None
+            return None
         n_valid = int(round(self.validation_fraction * n_samples))
         n_valid = min(max(n_valid, min(MIN_VALID_ROWS, n_samples // 4)), n_samples - 2)
         perm = rng.permutation(n_samples)
-        return np.sort(perm[n_valid:]), np.sort(perm[:n_valid])
+        return IndexSplit(np.sort(perm[n_valid:]), np.sort(perm[:n_valid]))
 
     def _epoch_budget(self, n_train):
         """``(max_epochs, patience)`` in epochs; patience is None without early stopping."""
@@ -772,7 +433,7 @@ class BaseAutoencoder(BaseEstimator):
             tied_weights=self.tied_weights,
             image_shape=image_shape,
             feature_weight=np.sqrt(self._loss_weights()).astype(np.float32),
-            input_clip=None if self.scaling is None else NETWORK_INPUT_CLIP,
+            input_clip=None if self.scaling is None else self._input_clip,
         )
 
     def _init_module(self, module, X_scaled):
@@ -816,27 +477,34 @@ class BaseAutoencoder(BaseEstimator):
         """Hook: a callable corrupting training batches, or None."""
         return None
 
-    def _build_net(
-        self, module, train_split, max_epochs, patience, device, corruption=None,
-        penalties=(), streaming=False,
-    ):
-        """Hook: the skorch net that trains ``module``.
+    def _training_callbacks(self, X, context, split, max_epochs, patience, streaming):
+        """The callbacks of a training net, in the order they run each epoch:
+        the user's, scikit-learn's bridge, the progress bar, then skae's guard.
 
-        ``fit`` keeps the best weights (on ``train_split``'s validation rows
-        when there are some); a ``streaming`` net, for ``partial_fit``, only
-        guards against divergence, since losses on different chunks do not
-        compare.
+        ``fit`` keeps the best weights (on ``split``'s validation rows when
+        there are some); a ``streaming`` net, for ``partial_fit``, only guards
+        against divergence, since losses on different chunks do not compare.
+        The guard runs last, so the user's callbacks (a ``Checkpoint``, say)
+        see every epoch, the one it stops at included.
         """
+        callbacks = copy.deepcopy(list(self.callbacks or []))
+        if context is not None and getattr(self, "_skl_callbacks", None):
+            callbacks.append(("sklearn_callbacks", SklearnCallbacks(self, context, X)))
+        if self.verbose == 1 and not streaming:
+            callbacks.append(("progress_bar", EpochProgressBar(max_epochs)))
         if streaming:
-            callbacks = [("divergence_guard", DivergenceGuard())]
+            callbacks.append(("divergence_guard", DivergenceGuard()))
         else:
-            monitor = "train_loss" if train_split is None else "valid_loss"
-            callbacks = [
-                ("best_weights", BestWeights(patience=patience, tol=self.tol, monitor=monitor))
-            ]
-            if self.verbose == 1:
-                callbacks.append(("progress_bar", EpochProgressBar(max_epochs)))
-        callbacks += copy.deepcopy(list(self.callbacks or []))
+            monitor = "train_loss" if split is None else "valid_loss"
+            guard = BestWeights(monitor=monitor, patience=patience, threshold=self.tol)
+            callbacks.append(("best_weights", guard))
+        return callbacks
+
+    def _build_net(
+        self, module, device, *, train_split=None, max_epochs=1, callbacks=(),
+        corruption=None, penalties=(),
+    ):
+        """Hook: the skorch net that trains ``module`` (not initialised)."""
         return self._net_class(
             module=module,
             criterion=self._criterion(),
@@ -848,7 +516,7 @@ class BaseAutoencoder(BaseEstimator):
             max_epochs=max_epochs,
             batch_size=self.batch_size,
             train_split=train_split,
-            callbacks=callbacks,
+            callbacks=list(callbacks),
             device=device,
             verbose=int(self.verbose >= 2),
             corruption=corruption,
@@ -856,20 +524,27 @@ class BaseAutoencoder(BaseEstimator):
             **self._net_params(),
         )
 
+    def _inference_net(self, module, device):
+        """An initialised net around a trained ``module`` (for loading)."""
+        return self._build_net(module, device, callbacks=[("divergence_guard",
+                                                           DivergenceGuard())]).initialize()
+
     _net_class = AutoencoderNet
     #: The ``nn.Module`` built from ``_architecture``'s arguments.
     _module_class = Autoencoder
     #: Optimizer steps budgeted by ``max_epochs="auto"``.
     _auto_steps = AUTO_STEPS
+    #: The network beside the linear path sees inputs clipped to +-this.
+    _input_clip = NETWORK_INPUT_CLIP
     #: Smallest internal scale, relative to the root-mean-square scale.
     _scale_floor = 1e-2
     #: Whether ``fit`` accepts NaN (the imputer's missing values).
     _allow_nan = False
 
-    def _record_history(self, net, n_new, append):
-        """Training curves from the last ``n_new`` epochs of ``net``'s history,
-        appended to the previous ones when training continued."""
-        rows = net.history[len(net.history) - n_new :] if n_new else []
+    def _record_history(self, net, n_before, append):
+        """Training curves from the epochs ``net`` ran after its first
+        ``n_before``, appended to the previous ones when training continued."""
+        rows = net.history[n_before:]
         losses = [float(row["train_loss"]) for row in rows]
         valid = [float(row["valid_loss"]) for row in rows if "valid_loss" in row]
         valid = valid if rows and len(valid) == len(rows) else None
@@ -880,15 +555,14 @@ class BaseAutoencoder(BaseEstimator):
             valid = old + valid if old is not None and valid is not None else None
         self.n_iter_ = previous + len(rows)
         self.loss_curve_, self.validation_loss_curve_ = losses, valid
-        callbacks = dict(net.callbacks_)
-        if "best_weights" in callbacks:
-            guard = callbacks["best_weights"]
-            self.best_epoch_ = previous + guard.best_epoch_
-            self.best_loss_ = guard.best_loss_
-        else:
-            guard = callbacks["divergence_guard"]
-            self.best_epoch_ = self.n_iter_
+        guard = next(cb for _, cb in net.callbacks_
+                     if isinstance(cb, (BestWeights, DivergenceGuard)))
+        self.best_epoch_ = previous + guard.best_epoch_ - n_before
+        if isinstance(guard, DivergenceGuard):
+            # No best epoch on a stream: the last one that trained.
             self.best_loss_ = losses[-1] if losses else np.inf
+        else:
+            self.best_loss_ = guard.best_loss_
         if guard.diverged_:
             warnings.warn(
                 "Training diverged (the loss became NaN or infinite); the weights "
@@ -896,54 +570,6 @@ class BaseAutoencoder(BaseEstimator):
                 "or scale the data.",
                 RuntimeWarning,
             )
-
-    # --------------------------------------------------------- persistence
-
-    def __getstate__(self):
-        """The estimator's state with the network as numpy arrays.
-
-        Pickle, joblib and skops then store plain arrays and lists, never
-        torch or skorch objects: loading needs no ``torch.load``, trusts no
-        torch type, and works on a machine without the device the model was
-        fitted on. The optimizer's state is not kept: training after loading
-        continues from the weights with a fresh optimizer.
-        """
-        state = dict(super().__getstate__())  # a copy: object's is __dict__ itself
-        net = state.pop("net_", None)
-        if net is not None:
-            module = net.module_
-            state["_saved_net"] = {
-                "weights": {
-                    name: value.detach().cpu().numpy().copy()
-                    for name, value in module.state_dict().items()
-                },
-                "history": [_plain(row) for row in net.history],
-                "device": str(next(module.parameters()).device),
-            }
-            state["_streaming"] = False
-        return state
-
-    def __setstate__(self, state):
-        state = dict(state)
-        saved = state.pop("_saved_net", None)
-        super().__setstate__(state)
-        if saved is not None:
-            self.net_ = self._load_net(saved)
-
-    def _load_net(self, saved):
-        """The inference net of a saved state, on its device if available."""
-        device = loading_device(saved["device"])
-        # Copies: loaded arrays may be read-only memory maps (joblib).
-        args = {k: np.array(v) if isinstance(v, np.ndarray) else v
-                for k, v in self._module_args.items()}
-        module = self._module_class(**args)
-        module.load_state_dict(
-            {name: torch.from_numpy(np.array(value)) for name, value in saved["weights"].items()}
-        )
-        net = self._build_net(module, None, 1, None, device, streaming=True)
-        net.initialize()
-        net.history = History(saved["history"])
-        return net
 
     # ------------------------------------------------------------ inference
 
@@ -1004,19 +630,18 @@ class BaseAutoencoder(BaseEstimator):
     def _encode(self, X, dtype=None):
         """Codes of validated ``X``, in ``dtype`` (default: ``X``'s float dtype)."""
         dtype = X.dtype if dtype is None else np.dtype(dtype)
-        torch_dtype = torch.from_numpy(np.empty(0, dtype)).dtype
+        out_dtype = torch_dtype(dtype)
         encode = self.net_.module_.encode
         return self._apply(
-            lambda x: encode(self._to_net(x)).to(torch_dtype), X, (self.n_components_,), dtype
+            lambda x: encode(self._to_net(x)).to(out_dtype), X, (self.n_components_,), dtype
         )
 
     def _decode(self, Z, dtype):
         """Reconstructions, in the data's units and ``dtype``, of codes ``Z``."""
-        dtype = np.dtype(dtype)
-        torch_dtype = torch.from_numpy(np.empty(0, dtype)).dtype
+        out_dtype = torch_dtype(dtype)
         decode = self.net_.module_.decode
         return self._apply(
-            lambda z: self._from_net(decode(z.float()), torch_dtype),
+            lambda z: self._from_net(decode(z.float()), out_dtype),
             Z,
             (len(self.scale_),),
             dtype,

@@ -5,12 +5,15 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import OneToOneFeatureMixin, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseAutoencoder, fill_doc
-from ._net import MaskedReconstructionLoss, RowsDataset
+from ._base import BaseAutoencoder
+from ._compat import Interval, StrOptions, _fit_context
+from ._data import RowsDataset
+from ._docs import fill_doc
+from ._losses import MaskedReconstructionLoss
+from ._torch_utils import rand, torch_dtype
 from ._validation import check_X
 
 
@@ -21,7 +24,7 @@ class _MaskObserved:
         self.rate = rate
 
     def __call__(self, X_scaled):
-        return X_scaled.masked_fill(torch.rand_like(X_scaled) < self.rate, 0.0)
+        return X_scaled.masked_fill(rand(X_scaled.shape, X_scaled) < self.rate, 0.0)
 
 
 @fill_doc
@@ -166,10 +169,10 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
     def _impute(self, X):
         """The network's reconstruction of every entry, from the observed ones."""
         module = self.net_.module_
-        torch_dtype = torch.from_numpy(np.empty(0, X.dtype)).dtype
+        out_dtype = torch_dtype(X.dtype)
 
         def reconstruct(x):
-            return self._from_net(module(torch.nan_to_num(self._to_net(x)))[0], torch_dtype)
+            return self._from_net(module(torch.nan_to_num(self._to_net(x)))[0], out_dtype)
 
         return self._apply(reconstruct, X, (X.shape[1],), X.dtype)
 

@@ -1,5 +1,7 @@
 """PyTorch building blocks: torch only, no scikit-learn or skorch imports.
 
+Random draws (the VAE's sampling) come from the fit's own generator.
+
 An autoencoder here is an encoder ``x -> z`` and a decoder ``z -> x_hat``.
 Each side is a multi-layer perceptron (or, for rows that are images, a small
 convolutional network), optionally with a *linear path* beside it:
@@ -18,6 +20,8 @@ import math
 import torch
 from torch import nn
 from torch.nn import functional as F
+
+from ._torch_utils import randn
 
 ACTIVATIONS = {
     "relu": nn.ReLU,
@@ -353,7 +357,7 @@ class VariationalModule(Autoencoder):
         mean, log_var = self.encode(x), self.log_var(x)
         z = mean
         if self.training:
-            z = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
+            z = mean + randn(mean.shape, mean) * torch.exp(0.5 * log_var)
         return self.decode(z), mean, log_var
 
     def multiply_adds(self):

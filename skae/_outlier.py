@@ -5,11 +5,12 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from scipy.stats import chi2
-from sklearn.base import OutlierMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import OutlierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseAutoencoder, fill_doc
+from ._base import BaseAutoencoder
+from ._compat import Interval, StrOptions, _fit_context
+from ._docs import fill_doc
 from ._validation import check_X
 
 

@@ -5,17 +5,12 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.base import (
-    ClassNamePrefixFeaturesOutMixin,
-    TransformerMixin,
-    _fit_context,
-    clone,
-)
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils._set_output import _get_output_config
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseAutoencoder, fill_doc
+from ._base import BaseAutoencoder
+from ._compat import HasMethods, Interval, StrOptions, _fit_context, _get_output_config
+from ._docs import fill_doc
 from ._validation import check_X
 from .noise import NOISES, Corruption, FeatureStats
 

@@ -5,10 +5,10 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import fill_doc
+from ._compat import Interval, validate_params
+from ._docs import fill_doc
 from ._modules import VariationalModule
 from ._net import VariationalNet
 from ._transformer import AutoencoderTransformer

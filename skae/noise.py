@@ -3,9 +3,11 @@
 Each noise is a small estimator that stores only its parameters, so
 ``clone``, ``repr`` and ``set_params(noise__level=0.3)`` work in grid
 searches. ``corrupt(X, stats)`` takes a float32 tensor of rows in the units
-of the training data and returns a corrupted copy, drawing from torch's
-global generator (which ``fit`` seeds from ``random_state``). To write your
-own noise, subclass ``BaseNoise`` and implement ``corrupt``.
+of the training data and returns a corrupted copy, drawing from the
+fit's own ``torch.Generator`` (seeded from ``random_state``; torch's global
+generator is left alone). To write your own noise, subclass ``BaseNoise``,
+implement ``corrupt`` and draw with its ``_rand`` / ``_randn`` / ``_mask``
+helpers, which use that generator.
 """
 
 from dataclasses import dataclass
@@ -13,9 +15,10 @@ from numbers import Real
 
 import torch
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import Interval
 
-from ._base import column_stats
+from ._compat import Interval
+from ._scaling import column_stats
+from ._torch_utils import current_generator, rand, randn
 
 __all__ = ["BaseNoise", "GaussianNoise", "MaskingNoise", "SaltPepperNoise", "SwapNoise",
            "FeatureStats"]
@@ -90,7 +93,17 @@ class BaseNoise(BaseEstimator):
 
     def _mask(self, X):
         """Entries chosen independently with probability ``level``."""
-        return torch.rand(X.shape, device=X.device) < self.level
+        return self._rand(X) < self.level
+
+    @staticmethod
+    def _rand(X):
+        """Uniform [0, 1) draws shaped like ``X``, from the fit's generator."""
+        return rand(X.shape, X)
+
+    @staticmethod
+    def _randn(X):
+        """Standard normal draws shaped like ``X``, from the fit's generator."""
+        return randn(X.shape, X)
 
 
 class GaussianNoise(BaseNoise):
@@ -119,7 +132,7 @@ class GaussianNoise(BaseNoise):
         super().__init__(level)
 
     def corrupt(self, X, stats):
-        return X + torch.randn_like(X) * (self.level * stats.rms_std)
+        return X + self._randn(X) * (self.level * stats.rms_std)
 
 
 class MaskingNoise(BaseNoise):
@@ -170,7 +183,7 @@ class SaltPepperNoise(BaseNoise):
         super().__init__(level)
 
     def corrupt(self, X, stats):
-        salt = torch.rand(X.shape, device=X.device) < 0.5
+        salt = self._rand(X) < 0.5
         extreme = torch.where(salt, stats.max, stats.min)
         return torch.where(self._mask(X), extreme, X)
 
@@ -198,7 +211,9 @@ class SwapNoise(BaseNoise):
         super().__init__(level)
 
     def corrupt(self, X, stats):
-        donors = torch.randint(len(X), X.shape, device=X.device)
+        donors = torch.randint(
+            len(X), X.shape, generator=current_generator(X.device), device=X.device
+        )
         swapped = torch.gather(X, 0, donors)
         return torch.where(self._mask(X), swapped, X)
 

@@ -28,7 +28,9 @@ from numbers import Real
 
 import torch
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import Interval
+
+from ._compat import Interval
+from ._torch_utils import randn
 
 __all__ = [
     "BasePenalty",
@@ -210,7 +212,7 @@ def jacobian_norms(module, X, training=False, seed=0):
 
     training : bool, default=False
         With True the estimates are differentiable with respect to the
-        module's weights and use fresh probes from torch's generator;
+        module's weights and use fresh probes from the fit's generator;
         otherwise the probes come from a generator seeded with ``seed``.
 
     seed : int, default=0
@@ -225,7 +227,7 @@ def jacobian_norms(module, X, training=False, seed=0):
         x = X.detach().requires_grad_(True)
         z = module.encode(x)
         if training:
-            probe = torch.randn_like(z)
+            probe = randn(z.shape, z)
         else:
             generator = torch.Generator(device=z.device).manual_seed(seed)
             probe = torch.randn(z.shape, generator=generator, device=z.device, dtype=z.dtype)

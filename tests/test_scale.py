@@ -20,7 +20,7 @@ from skae import (
     DenoisingAutoencoder,
     VariationalAutoencoder,
 )
-from skae._base import loading_device, resolve_device
+from skae._torch_utils import loading_device, resolve_device
 from skae.penalties import L1ActivityPenalty
 
 ESTIMATORS = [

@@ -91,7 +91,7 @@ def test_value_unseen_in_training_does_not_wreck_the_reconstruction(digits, monk
 
     assert ratio() < 1.5
     # Unclipped, the network extrapolates from it and the rows are lost.
-    monkeypatch.setattr("skae._base.NETWORK_INPUT_CLIP", None)
+    monkeypatch.setattr(AutoencoderTransformer, "_input_clip", None)
     assert ratio() > 10
 
 

@@ -1,0 +1,158 @@
+"""skae's own skorch callbacks: early stopping, divergence, progress, and the
+bridge to scikit-learn's callbacks.
+
+``BestWeights`` is skorch's ``EarlyStopping(load_best=True)`` plus what skae
+adds: the weights training starts from (PCA's solution) count as a
+candidate, and a loss that is NaN or infinite stops training. Both it and
+``DivergenceGuard`` report ``best_epoch_`` (an epoch number of the net's
+history), ``best_loss_`` and ``diverged_``.
+"""
+
+import copy
+
+import numpy as np
+from skorch.callbacks import Callback, EarlyStopping
+
+
+class BestWeights(EarlyStopping):
+    """Early stopping that also counts the weights training started from.
+
+    The loss monitored is ``valid_loss`` when there is a validation set, else
+    ``train_loss``. The validation loss of the initial weights is measured
+    before the first epoch, so a model initialised from PCA is never
+    returned worse than where it started on the validation rows. Training
+    stops after ``patience`` epochs (None: never) without a relative
+    improvement of ``threshold``, or at once when the monitored loss is not
+    finite; the best weights seen are restored when training ends, however
+    it ends.
+    """
+
+    def __init__(self, monitor="valid_loss", patience=20, threshold=1e-4, sink=print):
+        super().__init__(
+            monitor=monitor,
+            patience=np.inf if patience is None else patience,
+            threshold=threshold,
+            threshold_mode="rel",
+            lower_is_better=True,
+            sink=sink,
+            load_best=True,
+        )
+
+    def on_train_begin(self, net, **kwargs):
+        super().on_train_begin(net, **kwargs)
+        self.best_epoch_ = len(net.history)  # the weights as training found them
+        self.best_loss_ = np.inf
+        self.diverged_ = False
+        self._baseline_taken = False
+
+    def on_epoch_begin(self, net, dataset_valid=None, **kwargs):
+        if self._baseline_taken:
+            return
+        self._baseline_taken = True
+        self.best_model_weights_ = copy.deepcopy(net.module_.state_dict())
+        if self.monitor == "valid_loss" and dataset_valid is not None:
+            self.best_loss_ = _mean_loss(net, dataset_valid)
+            self.dynamic_threshold_ = self._calc_new_threshold(self.best_loss_)
+        # The training loss of an epoch is measured while the weights move, so
+        # it is not comparable with a loss of the initial weights: those are
+        # kept only as the fallback if training diverges at once.
+
+    def on_epoch_end(self, net, **kwargs):
+        current = net.history[-1, self.monitor]
+        if not np.isfinite(current):
+            self.diverged_ = True
+            raise KeyboardInterrupt  # skorch's way to end fit_loop; weights restored
+        if self._is_score_improved(current):
+            self.best_loss_ = float(current)
+        super().on_epoch_end(net, **kwargs)
+
+
+def _mean_loss(net, dataset):
+    """The net's loss on ``dataset``, averaged over its rows."""
+    losses, sizes = [], []
+    for batch in net.get_iterator(dataset, training=False):
+        losses.append(net.validation_step(batch)["loss"].item())
+        sizes.append(len(batch[0]))
+    return float(np.average(losses, weights=sizes))
+
+
+class DivergenceGuard(Callback):
+    """Undo an epoch whose training loss is NaN or infinite, and stop.
+
+    For training on a stream of chunks, where losses of different chunks do
+    not compare and there is no best epoch to go back to: the last epoch
+    that did not diverge counts as the best.
+    """
+
+    def on_train_begin(self, net, **kwargs):
+        self.diverged_ = False
+        self.best_epoch_ = len(net.history)
+        self.best_loss_ = np.inf
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.state_ = copy.deepcopy(net.module_.state_dict())
+
+    def on_epoch_end(self, net, **kwargs):
+        loss = net.history[-1, "train_loss"]
+        if not np.isfinite(loss):
+            self.diverged_ = True
+            net.module_.load_state_dict(self.state_)
+            raise KeyboardInterrupt  # skorch's way to end fit_loop early
+        self.best_epoch_, self.best_loss_ = net.history[-1, "epoch"], float(loss)
+
+    def on_train_end(self, net, **kwargs):
+        self.__dict__.pop("state_", None)
+
+
+class EpochProgressBar(Callback):
+    """A tqdm bar over epochs showing the latest losses (``verbose=1``)."""
+
+    def __init__(self, total):
+        self.total = total
+
+    def on_train_begin(self, net, **kwargs):
+        from tqdm.auto import tqdm
+
+        self.bar_ = tqdm(total=self.total, unit="epoch", leave=True)
+
+    def on_epoch_end(self, net, **kwargs):
+        row = net.history[-1]
+        postfix = {k: f"{row[k]:.4g}" for k in ("train_loss", "valid_loss") if k in row}
+        self.bar_.set_postfix(postfix, refresh=False)
+        self.bar_.update(1)
+
+    def on_train_end(self, net, **kwargs):
+        self.bar_.close()
+        del self.bar_  # a tqdm bar holds its output stream: keep the net picklable
+
+
+class SklearnCallbacks(Callback):
+    """Report each epoch to scikit-learn's callbacks, as a task of the fit.
+
+    ``context`` is the estimator's root callback context
+    (``_init_callback_context``); each epoch is one of its subtasks. A hook
+    that asks to stop ends training as early stopping does. The estimator
+    handed to the hooks as ``fitted_estimator`` is a copy that encodes and
+    decodes with the weights of that epoch.
+    """
+
+    def __init__(self, estimator, context, X):
+        self.estimator = estimator
+        self.context = context
+        self.X = X
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.task_ = self.context.subcontext(task_name="epoch")
+        self.task_.call_on_fit_task_begin(estimator=self.estimator, X=self.X)
+
+    def on_epoch_end(self, net, **kwargs):
+        stop = self.task_.call_on_fit_task_end(
+            estimator=self.estimator, X=self.X,
+            reconstruction_attributes=lambda: {"net_": net},
+        )
+        if stop:
+            raise KeyboardInterrupt  # skorch's way to end fit_loop early
+
+    def on_train_end(self, net, **kwargs):
+        # Drop the references: the net outlives the fit, the context does not.
+        self.estimator = self.context = self.X = self.task_ = None

@@ -1,0 +1,83 @@
+"""The training data plumbing: one float32 tensor, sliced by index.
+
+``RowsDataset`` holds the scaled training rows once, ``IndexSplit`` cuts it
+into training and validation rows by index (no copy) and ``BatchIterator``
+slices batches from it, the fast path skorch's ``get_iterator`` returns.
+"""
+
+import torch
+
+
+class RowsDataset(torch.utils.data.Dataset):
+    """Rows ``indices`` of the tensor ``X`` (all rows when ``indices`` is None).
+
+    The target is ``X`` itself unless ``target`` is given. Holding indices
+    rather than a copy keeps a single float32 copy of the training data
+    however it is split.
+    """
+
+    def __init__(self, X, indices=None, target=None):
+        self.X = X
+        self.indices = indices
+        self.target = X if target is None else target
+
+    def __len__(self):
+        return len(self.X) if self.indices is None else len(self.indices)
+
+    def __getitem__(self, i):
+        j = i if self.indices is None else self.indices[i]
+        return self.X[j], self.target[j]
+
+
+class BatchIterator:
+    """Yield ``(X_batch, X_batch)`` slices of a ``RowsDataset``.
+
+    Batches are slices of the one tensor the dataset holds (no collation
+    row by row). Each pass draws a fresh permutation from ``generator`` (the
+    fit's own; None: torch's global one) when ``shuffle`` is true, so a seeded
+    fit is reproducible.
+    """
+
+    def __init__(self, dataset, batch_size, shuffle=False, generator=None):
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.generator = generator
+
+    def __len__(self):
+        return -(-len(self.dataset) // self.batch_size)
+
+    def __iter__(self):
+        X, target, indices = self.dataset.X, self.dataset.target, self.dataset.indices
+        n = len(self.dataset)
+        if self.shuffle:
+            device = None if self.generator is None else self.generator.device
+            order = torch.randperm(n, generator=self.generator, device=device)
+            if indices is not None:
+                order = indices.to(order.device)[order]
+        elif indices is not None:
+            order = indices
+        else:
+            for start in range(0, n, self.batch_size):
+                stop = start + self.batch_size
+                yield X[start:stop], target[start:stop]
+            return
+        order = order.to(X.device)
+        for start in range(0, n, self.batch_size):
+            rows = order[start : start + self.batch_size]
+            batch = X.index_select(0, rows)
+            yield batch, (batch if target is X else target.index_select(0, rows))
+
+
+class IndexSplit:
+    """A skorch ``train_split`` that cuts a ``RowsDataset`` by fixed indices."""
+
+    def __init__(self, train_indices, valid_indices):
+        self.train_indices = torch.as_tensor(train_indices, dtype=torch.long)
+        self.valid_indices = torch.as_tensor(valid_indices, dtype=torch.long)
+
+    def __call__(self, dataset, y=None, **fit_params):
+        return (
+            RowsDataset(dataset.X, self.train_indices, dataset.target),
+            RowsDataset(dataset.X, self.valid_indices, dataset.target),
+        )

@@ -1,0 +1,204 @@
+"""The documentation every estimator shares, written once and filled in."""
+
+import inspect
+import re
+
+#: Documentation of the parameters every estimator shares, written once.
+BASE_PARAMETERS = """\
+    hidden_layer_sizes : tuple of int, default=(128, 64)
+        Widths of the encoder's hidden layers (with ``image_shape``, the
+        output channels of its convolutions); the decoder mirrors them.
+        ``()`` gives a linear autoencoder, which finds PCA's subspace.
+
+    activation : {"relu", "leaky_relu", "elu", "selu", "gelu", "silu", \
+"tanh", "sigmoid", "identity"}, default="relu"
+        Activation of the hidden layers.
+
+    loss : {"mse", "bce"}, default="mse"
+        Reconstruction loss. ``"mse"`` is the squared error in the units of
+        ``X``, the error PCA minimises. ``"bce"`` is binary cross-entropy for
+        data in [0, 1]; the decoder then ends in a sigmoid.
+
+    scaling : {"standard", "robust", "minmax"} or None, default="standard"
+        How features are scaled inside the network: centred and divided by
+        their standard deviation, by their median and interquartile range
+        (robust to skewed columns and outliers), or mapped to [0, 1]. None
+        feeds ``X`` as it is. Scaling conditions training, so columns in
+        different units just work. For the transformers it does not change
+        the objective, which stays the error in the units of ``X``: as with
+        ``PCA``, put a ``StandardScaler`` first to weigh every column
+        equally.
+
+    penalty : penalty object, list of penalty objects or None, default=None
+        Terms added to the training loss, from ``skae.penalties``:
+        ``L1ActivityPenalty`` or ``KLSparsityPenalty`` for sparse codes,
+        ``ContractivePenalty`` for codes insensitive to small changes of the
+        input. They also count in the validation loss that early stopping
+        monitors, and in ``loss_curve_``. Tune one with
+        ``set_params(penalty__weight=...)``.
+
+    tied_weights : bool, default=False
+        The decoder uses the transposes of the encoder's weight matrices
+        (with biases of its own): about half the weights, a regularised
+        model. With ``init="pca"`` the codes then start as PCA's scores
+        rather than its whitened scores.
+
+    image_shape : tuple of int or None, default=None
+        ``(height, width)`` or ``(channels, height, width)`` of the images
+        that the rows of ``X`` hold, flattened (as ``load_digits`` gives
+        them): the hidden layers become strided 3x3 convolutions, each
+        halving the height and width, with ``hidden_layer_sizes`` output
+        channels. One entry may be -1 and is then inferred from the number
+        of features, as in ``numpy.reshape``. Rows stay flat 2-D arrays, so
+        the estimator fits in a ``Pipeline`` like any other.
+
+    init : {"pca", "random"}, default="pca"
+        ``"pca"`` starts the linear path (or the linear network) at PCA's
+        solution; ``"random"`` uses PyTorch's default initialisation.
+
+    linear_path : bool, default=True
+        Add a linear map beside the encoder's and the decoder's hidden
+        layers. Needed by ``init="pca"`` when there are hidden layers. The
+        encoder's network then sees the scaled input clipped to
+        +-{input_clip}, the linear map all of it: a value far beyond those
+        the network was trained on moves the code linearly, as in PCA,
+        instead of through the network's extrapolation (unless
+        ``scaling=None``).
+
+    learning_rate : float, default=1e-3
+        Step size of the AdamW optimizer.
+
+    weight_decay : float, default=0.3
+        Decoupled weight decay of the AdamW optimizer, applied to the weights
+        of the hidden layers' networks only: not to the biases and not to the
+        linear path, so it shrinks the model toward its linear (PCA) part
+        rather than toward zero, and a model without hidden layers is not
+        decayed. Each step multiplies those weights by ``1 - learning_rate
+        * weight_decay``. It curbs overfitting on small data: it lowered the
+        held-out reconstruction error on most benchmark data sets
+        (``docs/benchmarks.md``).
+
+    batch_size : int, default=256
+        Rows per optimizer step.
+
+    max_epochs : int or "auto", default="auto"
+        Maximum number of passes over the training data. ``"auto"`` budgets
+        about {auto_steps} optimizer steps (between 10 and 1000 epochs), so a small
+        data set gets as many updates as a large one.
+
+    early_stopping : bool, default=True
+        Hold out ``validation_fraction`` of the rows, stop when their loss
+        has not improved for ``n_iter_no_change`` epochs and restore the best
+        weights, counting the initial ones. With ``False`` (or fewer than 20
+        rows), all rows train and the training loss is monitored instead.
+
+    validation_fraction : float, default=0.1
+        Share of the rows held out for early stopping; at least 50 rows (at
+        most a quarter of the data), since weights picked on a handful of
+        rows overfit.
+
+    n_iter_no_change : int, default=20
+        Patience of early stopping, in epochs; with ``max_epochs="auto"``,
+        at least 300 optimizer steps.
+
+    tol : float, default=1e-4
+        Relative improvement of the monitored loss that counts as progress.
+
+    warm_start : bool, default=False
+        When fitted already, ``fit`` continues training the fitted network
+        (with its feature scaling) instead of building a new one. The
+        architecture parameters must not have changed. ``partial_fit``
+        always continues.
+
+    device : str, default="auto"
+        Torch device to train and infer on; ``"auto"`` picks ``"cuda"`` when
+        available, else ``"cpu"``.
+
+    callbacks : list of skorch callbacks or (name, callback) tuples, \
+default=None
+        Extra skorch callbacks (``Checkpoint``, ``LoadInitState``,
+        ``ProgressBar``, ``LRScheduler``, ``EpochScoring``,
+        ``GradientNormClipping``, ...), copied at each fit. They run before
+        skae's early stopping in each epoch. scikit-learn's own callbacks
+        (scikit-learn >= 1.9) are set with ``set_callbacks`` instead and see
+        one task per epoch.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the validation split, weight initialisation, shuffling,
+        corruption and sampling. Each fit draws from a ``torch.Generator``
+        of its own, never from torch's global one, so the same
+        ``random_state`` gives the same model in a thread pool as in
+        sequence.
+
+    verbose : int, default=0
+        0 is silent, 1 shows a progress bar over epochs, 2 prints skorch's
+        table of losses per epoch.
+"""
+
+#: Documentation of the fitted attributes every estimator shares.
+BASE_ATTRIBUTES = """\
+    net_ : skorch.NeuralNet
+        The trained skorch net.
+
+    module_ : torch.nn.Module
+        The trained autoencoder (``net_.module_``).
+
+    center_, scale_ : ndarray of shape (n_features,)
+        The internal feature scaling: the network sees
+        ``(X - center_) / scale_``.
+
+    n_components_ : int
+        Size of the code that was built.
+
+    n_iter_ : int
+        Number of epochs run.
+
+    best_epoch_ : int
+        Epoch whose weights were kept (0 means the initial ones).
+
+    loss_curve_ : list of float
+        Training loss per epoch (in the network's scaled units).
+
+    validation_loss_curve_ : list of float or None
+        Validation loss per epoch, None without a validation set.
+
+    reconstruction_error_ : float
+        Mean squared reconstruction error of the training data, in the units
+        of ``X`` (mean binary cross-entropy with ``loss="bce"``).
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features,)
+        Names of features seen during fit, when ``X`` has string column names.
+"""
+
+
+def _format_default(value):
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def fill_doc(cls):
+    """Substitute the shared parameter and attribute docs into ``cls.__doc__``.
+
+    Each ``default=`` is taken from ``cls.__init__``'s signature and the
+    automatic step budget from ``cls._auto_steps`` (and the input clip from
+    ``cls._input_clip``), so a subclass with other
+    defaults is documented truthfully.
+    """
+    defaults = {
+        name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()
+    }
+
+    def own_default(match):
+        name = match.group(1)
+        return f"{match.group(0).split(', default=')[0]}, default={_format_default(defaults[name])}"
+
+    parameters = re.sub(
+        r"^    (\w+) : .*?, default=.*$", own_default, BASE_PARAMETERS, flags=re.M
+    ).replace("{auto_steps}", str(cls._auto_steps))
+    parameters = parameters.replace("{input_clip}", f"{cls._input_clip:g}")
+    # Each block ends with a blank line, before the next section's header.
+    cls.__doc__ = cls.__doc__.replace("{base_parameters}", parameters.rstrip("\n") + "\n")
+    cls.__doc__ = cls.__doc__.replace("{base_attributes}", BASE_ATTRIBUTES.rstrip("\n") + "\n")
+    return cls
