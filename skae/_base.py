@@ -20,8 +20,15 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state, metadata_routing
 from sklearn.utils.validation import check_array, check_is_fitted
+from skorch.callbacks import Callback
 
-from ._callbacks import BestWeights, DivergenceGuard, EpochProgressBar, SklearnCallbacks
+from ._callbacks import (
+    BestWeights,
+    DivergenceGuard,
+    EpochProgressBar,
+    SklearnCallbacks,
+    StopWhenAsked,
+)
 from ._compat import CallbackSupportMixin, Interval, StrOptions, _fit_context
 from ._data import IndexSplit, RowsDataset
 from ._losses import ReconstructionLoss
@@ -68,6 +75,18 @@ PARTIAL_FIT_STATS_ROWS = 20_000
 
 def _draw_seed(rng):
     return int(rng.randint(np.iinfo(np.int32).max))
+
+
+def _fresh(callback):
+    """A new instance of a user's callback (or ``(name, callback)``), so that
+    training never changes the user's object. A skorch callback is rebuilt
+    from its parameters, which it shares with the user's (a TensorBoard
+    writer, a Checkpoint to load from); anything else is deep-copied."""
+    if isinstance(callback, tuple):
+        return (callback[0], _fresh(callback[1]))
+    if isinstance(callback, Callback) and not isinstance(callback, type):
+        return type(callback)(**callback.get_params(deep=False))
+    return copy.deepcopy(callback)
 
 
 class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
@@ -478,27 +497,29 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         return None
 
     def _training_callbacks(self, X, context, split, max_epochs, patience, streaming):
-        """The callbacks of a training net, in the order they run each epoch:
-        the user's, scikit-learn's bridge, the progress bar, then skae's guard.
+        """The callbacks of a training net, in the order they run each epoch.
 
-        ``fit`` keeps the best weights (on ``split``'s validation rows when
-        there are some); a ``streaming`` net, for ``partial_fit``, only guards
-        against divergence, since losses on different chunks do not compare.
-        The guard runs last, so the user's callbacks (a ``Checkpoint``, say)
-        see every epoch, the one it stops at included.
+        skae's guard comes first: ``fit`` keeps the best weights (on
+        ``split``'s validation rows when there are some); a ``streaming``
+        net, for ``partial_fit``, only guards against divergence, since
+        losses on different chunks do not compare. The guard restores the
+        best weights before the user's callbacks see the end of training.
+        Then come the user's callbacks, scikit-learn's bridge and the
+        progress bar, and last the stop the guard asks for, so that every
+        callback sees every epoch, the one training stops at included.
         """
-        callbacks = copy.deepcopy(list(self.callbacks or []))
+        if streaming:
+            guard = DivergenceGuard()
+        else:
+            monitor = "train_loss" if split is None else "valid_loss"
+            guard = BestWeights(monitor=monitor, patience=patience, threshold=self.tol)
+        callbacks = [("divergence_guard" if streaming else "best_weights", guard)]
+        callbacks += [_fresh(item) for item in self.callbacks or []]
         if context is not None and getattr(self, "_skl_callbacks", None):
             callbacks.append(("sklearn_callbacks", SklearnCallbacks(self, context, X)))
         if self.verbose == 1 and not streaming:
             callbacks.append(("progress_bar", EpochProgressBar(max_epochs)))
-        if streaming:
-            callbacks.append(("divergence_guard", DivergenceGuard()))
-        else:
-            monitor = "train_loss" if split is None else "valid_loss"
-            guard = BestWeights(monitor=monitor, patience=patience, threshold=self.tol)
-            callbacks.append(("best_weights", guard))
-        return callbacks
+        return [*callbacks, ("stop_when_asked", StopWhenAsked(guard))]
 
     def _build_net(
         self, module, device, *, train_split=None, max_epochs=1, callbacks=(),

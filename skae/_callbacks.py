@@ -6,6 +6,12 @@ adds: the weights training starts from (PCA's solution) count as a
 candidate, and a loss that is NaN or infinite stops training. Both it and
 ``DivergenceGuard`` report ``best_epoch_`` (an epoch number of the net's
 history), ``best_loss_`` and ``diverged_``.
+
+A guard runs first in each epoch and restores the best weights first when
+training ends, so the user's callbacks see the model skae returns (a
+``TrainEndCheckpoint`` saves the restored weights). It does not stop
+training itself: it raises ``stop_``, and ``StopWhenAsked``, the last
+callback, ends the epoch loop once every other callback has seen the epoch.
 """
 
 import copy
@@ -40,15 +46,16 @@ class BestWeights(EarlyStopping):
 
     def on_train_begin(self, net, **kwargs):
         super().on_train_begin(net, **kwargs)
-        self.best_epoch_ = len(net.history)  # the weights as training found them
         self.best_loss_ = np.inf
-        self.diverged_ = False
+        self.diverged_ = self.stop_ = False
         self._baseline_taken = False
 
     def on_epoch_begin(self, net, dataset_valid=None, **kwargs):
         if self._baseline_taken:
             return
+        # The weights as training found them (after a ``LoadInitState``, say).
         self._baseline_taken = True
+        self.best_epoch_ = len(net.history) - 1  # this epoch's row is already there
         self.best_model_weights_ = copy.deepcopy(net.module_.state_dict())
         if self.monitor == "valid_loss" and dataset_valid is not None:
             self.best_loss_ = _mean_loss(net, dataset_valid)
@@ -60,11 +67,14 @@ class BestWeights(EarlyStopping):
     def on_epoch_end(self, net, **kwargs):
         current = net.history[-1, self.monitor]
         if not np.isfinite(current):
-            self.diverged_ = True
-            raise KeyboardInterrupt  # skorch's way to end fit_loop; weights restored
+            self.diverged_ = self.stop_ = True
+            return
         if self._is_score_improved(current):
             self.best_loss_ = float(current)
-        super().on_epoch_end(net, **kwargs)
+        try:
+            super().on_epoch_end(net, **kwargs)
+        except KeyboardInterrupt:  # skorch's signal: patience ran out
+            self.stop_ = True
 
 
 def _mean_loss(net, dataset):
@@ -85,7 +95,7 @@ class DivergenceGuard(Callback):
     """
 
     def on_train_begin(self, net, **kwargs):
-        self.diverged_ = False
+        self.diverged_ = self.stop_ = False
         self.best_epoch_ = len(net.history)
         self.best_loss_ = np.inf
 
@@ -95,13 +105,24 @@ class DivergenceGuard(Callback):
     def on_epoch_end(self, net, **kwargs):
         loss = net.history[-1, "train_loss"]
         if not np.isfinite(loss):
-            self.diverged_ = True
+            self.diverged_ = self.stop_ = True
             net.module_.load_state_dict(self.state_)
-            raise KeyboardInterrupt  # skorch's way to end fit_loop early
+            return
         self.best_epoch_, self.best_loss_ = net.history[-1, "epoch"], float(loss)
 
     def on_train_end(self, net, **kwargs):
         self.__dict__.pop("state_", None)
+
+
+class StopWhenAsked(Callback):
+    """The last callback: end the epoch loop when ``guard.stop_`` is set."""
+
+    def __init__(self, guard):
+        self.guard = guard
+
+    def on_epoch_end(self, net, **kwargs):
+        if self.guard.stop_:
+            raise KeyboardInterrupt  # skorch's way to end fit_loop early
 
 
 class EpochProgressBar(Callback):

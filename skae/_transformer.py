@@ -274,6 +274,8 @@ default="gaussian"
         noise = NOISES[self.noise]() if isinstance(self.noise, str) else clone(self.noise)
         if self.noise_level is not None:
             noise.set_params(level=self.noise_level)
+        if hasattr(noise, "_validate_params"):
+            noise._validate_params()  # as penalties are: GaussianNoise(level=-1) is an error
         self.noise_ = noise
         if getattr(noise, "level", None) == 0:
             return None  # no corruption: train exactly as AutoencoderTransformer

@@ -7,6 +7,7 @@ os.environ.setdefault("SCIPY_ARRAY_API", "1")
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +23,8 @@ def curve():
     t = rng.uniform(-2, 2, size=600)
     X = np.c_[t, t**2, np.sin(2 * t), t**3 / 4, np.cos(t)]
     return X + 0.02 * rng.randn(*X.shape)
+
+
+@pytest.fixture(scope="session")
+def digits_split(digits):
+    return train_test_split(digits[0], random_state=0)

@@ -83,3 +83,28 @@ def test_gaussian_scale(data):
     out = GaussianNoise(level=0.4).corrupt(X, stats)
     assert (out - X).std().item() == pytest.approx(0.4 * stats.rms_std.item(), rel=0.01)
     assert (out - X).mean().item() == pytest.approx(0.0, abs=0.01)
+
+
+@pytest.mark.parametrize("noise", [GaussianNoise(level=-1.0), MaskingNoise(level="high")],
+                         ids=["negative", "string"])
+def test_invalid_noise_is_a_clear_error(data, noise):
+    from skae import DenoisingAutoencoder
+
+    X = np.random.RandomState(0).randn(60, 4)
+    with pytest.raises(ValueError, match="'level' parameter of .*Noise must be"):
+        DenoisingAutoencoder(noise=noise, max_epochs=1).fit(X)
+
+
+def test_noise_draws_from_the_fits_generator_only(data):
+    from skae._torch_utils import fit_generator, new_generator
+
+    X, stats = data
+    state = torch.get_rng_state()
+    draws = []
+    for _ in range(2):
+        with fit_generator(new_generator(0, "cpu")):
+            draws.append([noise.corrupt(X, stats) for noise in
+                          (GaussianNoise(), MaskingNoise(), SaltPepperNoise(), SwapNoise())])
+    for a, b in zip(*draws):
+        assert torch.equal(a, b)
+    assert torch.equal(torch.get_rng_state(), state)

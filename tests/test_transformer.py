@@ -1,6 +1,5 @@
 """Behaviour of AutoencoderTransformer: a PCA drop-in that reconstructs better."""
 
-import pickle
 
 import numpy as np
 import pandas as pd
@@ -14,10 +13,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
-from skorch.callbacks import Callback
 
 from skae import AutoencoderTransformer
-from skae._modules import Autoencoder
 
 FAST = dict(hidden_layer_sizes=(16,), max_epochs=5, random_state=0)
 
@@ -93,29 +90,6 @@ def test_value_unseen_in_training_does_not_wreck_the_reconstruction(digits, monk
     # Unclipped, the network extrapolates from it and the rows are lost.
     monkeypatch.setattr(AutoencoderTransformer, "_input_clip", None)
     assert ratio() > 10
-
-
-def test_only_the_network_beside_the_linear_path_sees_clipped_inputs():
-    torch.manual_seed(0)
-    module = Autoencoder(6, 2, (8,), input_clip=2.0)
-    torch.nn.init.normal_(module.encoder.layers[-1].weight)
-    x = 5 * torch.randn(20, 6)
-    expected = module.encoder(x.clamp(-2, 2)) + module.encoder_linear(x)
-    torch.testing.assert_close(module.encode(x), expected)
-    assert not torch.allclose(module.encode(x), module.encoder(x) + module.encoder_linear(x))
-
-
-def test_weight_decay_applies_to_the_networks_weights_only(digits):
-    X, _ = digits
-    ae = AutoencoderTransformer(n_components=4, **FAST).fit(X)
-    module = ae.net_.module_
-    decayed = {id(p) for g in ae.net_.optimizer_.param_groups if g["weight_decay"] > 0
-               for p in g["params"]}
-    assert decayed == {id(p) for p in module.decayed_weights()}
-    assert decayed == {id(layer.weight)
-                       for layer in [*module.encoder.layers, *module.decoder.layers]}
-    assert all(g["weight_decay"] == ae.weight_decay for g in ae.net_.optimizer_.param_groups
-               if g["params"][0] is module.encoder.layers[0].weight)
 
 
 def test_strong_weight_decay_leaves_the_linear_path(digits):
@@ -271,59 +245,7 @@ def test_same_random_state_same_output(digits):
     assert not np.allclose(a, c)
 
 
-def test_fit_leaves_global_random_states_alone(digits):
-    X, _ = digits
-    torch_state = torch.get_rng_state()
-    np_state = np.random.get_state()[1].copy()
-    threads = torch.get_num_threads()
-    AutoencoderTransformer(n_components=2, **FAST).fit(X)
-    assert torch.equal(torch.get_rng_state(), torch_state)
-    np.testing.assert_array_equal(np.random.get_state()[1], np_state)
-    assert torch.get_num_threads() == threads
-
-
-def test_pickle_round_trip(digits):
-    X, _ = digits
-    ae = AutoencoderTransformer(n_components=3, **FAST).fit(X)
-    clone = pickle.loads(pickle.dumps(ae))
-    np.testing.assert_array_equal(clone.transform(X), ae.transform(X))
-    np.testing.assert_array_equal(clone.score_samples(X), ae.score_samples(X))
-    assert clone.module_ is clone.net_.module_
-
-
 # --------------------------------------------------- progress, callbacks
-
-
-def test_model_fitted_with_a_progress_bar_pickles(digits):
-    ae = AutoencoderTransformer(verbose=1, **FAST).fit(digits[0])
-    np.testing.assert_array_equal(pickle.loads(pickle.dumps(ae)).transform(digits[0]),
-                                  ae.transform(digits[0]))
-
-
-def test_progress_bar_when_verbose(digits, capsys):
-    AutoencoderTransformer(verbose=1, **FAST).fit(digits[0])
-    assert "5/5" in capsys.readouterr().err
-
-
-def test_silent_by_default(digits, capsys):
-    AutoencoderTransformer(**FAST).fit(digits[0])
-    captured = capsys.readouterr()
-    assert captured.out == "" and captured.err == ""
-
-
-def test_user_callbacks_run_and_are_not_mutated(digits):
-    class CountEpochs(Callback):
-        def initialize(self):
-            self.epochs_ = 0
-            return self
-
-        def on_epoch_end(self, net, **kwargs):
-            self.epochs_ += 1
-
-    counter = CountEpochs()
-    ae = AutoencoderTransformer(callbacks=[("count", counter)], **FAST).fit(digits[0])
-    assert dict(ae.net_.callbacks_)["count"].epochs_ == 5
-    assert not hasattr(counter, "epochs_")
 
 
 # --------------------------------------------------------- bad input

@@ -1,0 +1,63 @@
+"""The skorch net and its data plumbing: optimizer groups, batches, splits, history."""
+
+import numpy as np
+import pytest
+import torch
+
+from skae import AutoencoderTransformer
+from skae._data import BatchIterator, IndexSplit, RowsDataset
+from skae._torch_utils import new_generator
+
+FAST = dict(hidden_layer_sizes=(16,), max_epochs=5, random_state=0)
+
+
+def test_weight_decay_applies_to_the_networks_weights_only(digits):
+    X, _ = digits
+    ae = AutoencoderTransformer(n_components=4, **FAST).fit(X)
+    module = ae.net_.module_
+    decayed = {id(p) for g in ae.net_.optimizer_.param_groups if g["weight_decay"] > 0
+               for p in g["params"]}
+    assert decayed == {id(p) for p in module.decayed_weights()}
+    assert decayed == {id(layer.weight)
+                       for layer in [*module.encoder.layers, *module.decoder.layers]}
+    assert all(g["weight_decay"] == ae.weight_decay for g in ae.net_.optimizer_.param_groups
+               if g["params"][0] is module.encoder.layers[0].weight)
+
+
+def test_batches_are_slices_in_an_order_drawn_from_the_given_generator():
+    X = torch.arange(20.0).reshape(10, 2)
+    dataset = RowsDataset(X, indices=torch.arange(2, 9))
+    orders = []
+    for _ in range(2):
+        batches = list(BatchIterator(dataset, 3, shuffle=True, generator=new_generator(0, "cpu")))
+        assert [len(b[0]) for b in batches] == [3, 3, 1]
+        rows = torch.cat([b[0] for b in batches])[:, 0] / 2
+        orders.append(rows)
+        assert sorted(rows.tolist()) == list(range(2, 9))
+        assert all(b[1] is b[0] for b in batches)  # the target is the input itself
+    torch.testing.assert_close(orders[0], orders[1], rtol=0, atol=0)
+    in_order = list(BatchIterator(dataset, 3))
+    assert (torch.cat([b[0] for b in in_order])[:, 0] / 2).tolist() == list(range(2, 9))
+
+
+def test_index_split_shares_the_data():
+    X = torch.zeros(10, 2)
+    train, valid = IndexSplit([0, 1, 2, 3, 4, 5, 6], [7, 8, 9])(RowsDataset(X))
+    assert train.X is X and valid.X is X
+    assert len(train) == 7 and len(valid) == 3
+
+
+def test_history_has_what_skorch_callbacks_read(digits):
+    ae = AutoencoderTransformer(4, **FAST).fit(digits[0])
+    row = ae.net_.history[-1]
+    for key in ("epoch", "dur", "train_loss", "train_loss_best", "valid_loss",
+                "valid_loss_best", "train_batch_count", "valid_batch_count"):
+        assert key in row, key
+    batch = row["batches"][0]
+    assert {"train_loss", "train_batch_size"} <= set(batch)
+    # The epoch losses are the batch losses averaged over rows, as skorch does.
+    train = [b for b in row["batches"] if "train_loss" in b]
+    expected = np.average([b["train_loss"] for b in train],
+                          weights=[b["train_batch_size"] for b in train])
+    assert row["train_loss"] == pytest.approx(expected)
+    assert ae.loss_curve_ == ae.net_.history[:, "train_loss"]
