@@ -13,6 +13,8 @@ estimators never copy the training loop.
 
 import torch
 from skorch import NeuralNet
+from skorch.callbacks import Callback
+from skorch.utils import TeeGenerator
 
 from ._data import BatchIterator, RowsDataset
 from ._torch_utils import current_generator
@@ -76,6 +78,41 @@ class AutoencoderNet(NeuralNet):
             total = total + penalty(y_pred[1], X, self.module_, training)
         return total
 
+    #: The hooks skorch calls at every step, on the net and its callbacks.
+    _STEP_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
+
+    def initialize_callbacks(self):
+        super().initialize_callbacks()
+        self._step_listeners = {
+            hook: [cb for _, cb in self.callbacks_ if _implements(cb, hook)]
+            for hook in self._STEP_HOOKS
+        }
+        return self
+
+    def notify(self, method_name, **cb_kwargs):
+        # The per-step hooks go to the net itself (which starts each batch's
+        # history row) and to the callbacks that implement them, in their
+        # order; calling the others' no-ops costs about 3% of a small step.
+        listeners = getattr(self, "_step_listeners", {}).get(method_name)
+        if listeners is None:
+            return super().notify(method_name, **cb_kwargs)
+        getattr(self, method_name)(self, **cb_kwargs)
+        for callback in listeners:
+            getattr(callback, method_name)(self, **cb_kwargs)
+        return None
+
+    def train_step(self, batch, **fit_params):
+        # skorch's step, without passing the forward and backward to the
+        # optimizer as a closure: AdamW calls it once, so the closure only
+        # adds its wrapping. The hooks and the returned step are skorch's.
+        self._zero_grad_optimizer()
+        step = self.train_step_single(batch, **fit_params)
+        self.notify("on_grad_computed",
+                    named_parameters=TeeGenerator(self.get_all_learnable_params()),
+                    batch=batch, training=True)
+        self._step_optimizer(None)
+        return step
+
     def _set_training(self, training=True):
         # skorch calls this at every step, and walking the module tree costs
         # about 8% of a small network's step: walk it once per change of mode.
@@ -95,6 +132,11 @@ class AutoencoderNet(NeuralNet):
             Xi, yi = batch
             batch = (self.corruption(Xi), yi)
         return super().train_step_single(batch, **fit_params)
+
+
+def _implements(callback, hook):
+    """Whether ``callback`` has its own ``hook`` rather than ``Callback``'s no-op."""
+    return getattr(type(callback), hook, None) is not getattr(Callback, hook)
 
 
 class VariationalNet(AutoencoderNet):
