@@ -226,9 +226,10 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         streaming = epochs is not None
         X = check_X(self, X, reset=not resume, allow_nan=self._allow_nan)
         self._check_data_range(X)
+        rng = check_random_state(self.random_state)
+        X = self._hold_out(X, rng)
         hidden = self._check_same_architecture() if resume else self._setup(X)
         penalties = self._check_penalty()
-        rng = check_random_state(self.random_state)
         if streaming:
             if not resume:
                 self._stream_seed, self._n_chunks = _draw_seed(rng), 0
@@ -281,6 +282,12 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             return X
         rng = np.random.RandomState(self._stream_seed + self._n_chunks)
         return X[np.sort(rng.choice(len(X), PARTIAL_FIT_STATS_ROWS, replace=False))]
+
+    def _hold_out(self, X, rng):
+        """Hook: the rows of validated ``X`` to train on; a subclass may keep
+        others aside that nothing of the model may see (the detector's
+        calibration rows)."""
+        return X
 
     def _training_data(self, X_scaled, device):
         """Hook: the ``RowsDataset`` to train on (the target is the input)."""

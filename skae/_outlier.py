@@ -94,6 +94,10 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         rows nearest the centre, rescaled to be consistent for Gaussian
         codes (one reweighting step of the minimum covariance determinant).
 
+    calibration_scores_ : ndarray of shape (n_calibration,)
+        Outlyingness (minus ``score_samples``) of the held-out calibration
+        rows, sorted; only with ``calibration_fraction``.
+
 {base_attributes}
     See Also
     --------
@@ -115,6 +119,9 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         **BaseAutoencoder._parameter_constraints,
         "n_components": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="right")],
+        "calibration_fraction": [Interval(Real, 0, 0.5, closed="right"), None],
+        "threshold": [StrOptions({"contamination", "pvalue", "fdr"})],
+        "alpha": [Interval(Real, 0, 1, closed="neither")],
     }
 
     #: A small budget of optimizer steps (``max_epochs="auto"``): enough to
@@ -130,6 +137,9 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         n_components="auto",
         *,
         contamination="auto",
+        calibration_fraction=None,
+        threshold="contamination",
+        alpha=0.1,
         hidden_layer_sizes=(64,),
         activation="relu",
         loss="mse",
@@ -191,6 +201,46 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
             self.offset_ = float(-(q3 + 1.5 * (q3 - q1)))
         else:
             self.offset_ = float(np.percentile(-outlyingness, 100.0 * self.contamination))
+        calibration = self.__dict__.pop("_calibration_rows", None)
+        if calibration is not None:
+            self.calibration_scores_ = np.sort(-self._scores(calibration))
+        if self.threshold == "pvalue":
+            self.offset_ = self._conformal_offset(self.alpha)
+
+    def _hold_out(self, X, rng):
+        """Keep ``calibration_fraction`` of the rows aside for calibration."""
+        if self.threshold != "contamination" and self.calibration_fraction is None:
+            raise ValueError(
+                f'threshold="{self.threshold}" compares rows with calibration rows '
+                "the model never saw; set calibration_fraction (0.2, for example) "
+                "to hold some out."
+            )
+        if self.calibration_fraction is None:
+            return X
+        n_calibration = int(round(self.calibration_fraction * len(X)))
+        if n_calibration < 1 or len(X) - n_calibration < 2:
+            raise ValueError(
+                f"calibration_fraction={self.calibration_fraction} of {len(X)} rows leaves "
+                f"{n_calibration} calibration rows and {len(X) - n_calibration} to train "
+                "on; it needs at least 1 and 2. Pass more rows or another fraction."
+            )
+        order = rng.permutation(len(X))
+        self._calibration_rows = X[np.sort(order[:n_calibration])]
+        return X[np.sort(order[n_calibration:])]
+
+    def _conformal_offset(self, level):
+        """The ``offset_`` that flags exactly the rows with p-value <= ``level``.
+
+        A p-value is ``(1 + #{calibration outlyingness >= o}) / (n + 1)``, so
+        p <= level means at most ``m = floor(level (n + 1)) - 1`` calibration
+        rows are as outlying, that is, ``o`` above the (m + 1)-th largest of
+        them; with ``m < 0`` no row can be flagged (offset ``-inf``).
+        """
+        scores = self.calibration_scores_
+        m = int(np.floor(level * (len(scores) + 1) + 1e-9)) - 1
+        if m < 0:
+            return -np.inf
+        return float(-scores[::-1][min(m, len(scores) - 1)])
 
     def score_samples(self, X):
         """Minus the outlyingness of each row: higher is more normal.
@@ -210,7 +260,10 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         return self._scores(check_X(self, X, reset=False))
 
     def decision_function(self, X):
-        """``score_samples(X) - offset_``: negative for outliers.
+        """``score_samples(X) - offset_``: negative for the rows ``predict`` flags.
+
+        With ``threshold="fdr"`` the offset is that of the batch: the
+        outlyingness above which Benjamini-Hochberg flags rows of ``X``.
 
         Parameters
         ----------
@@ -222,7 +275,50 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         scores : ndarray of shape (n_samples,)
             Negative for outliers, positive for inliers.
         """
-        return self.score_samples(X) - self.offset_
+        scores = self.score_samples(X)
+        if self.threshold == "fdr":
+            return scores - self._conformal_offset(self._bh_level(scores))
+        return scores - self.offset_
+
+    def score_pvalues(self, X):
+        """Conformal p-value of each row: small for outlying rows.
+
+        ``(1 + k) / (n + 1)``, with ``k`` the number of the ``n`` held-out
+        calibration rows (``calibration_fraction``) at least as outlying as
+        the row. For a row drawn like the clean training rows, ``P(p <= a)
+        <= a`` for every ``a`` (the split-conformal guarantee, exact for any
+        data and any model). Outliers among the calibration rows only make
+        the p-values of clean rows larger (conservative).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to test.
+
+        Returns
+        -------
+        pvalues : ndarray of shape (n_samples,)
+            In (0, 1], non-increasing in the row's outlyingness.
+        """
+        check_is_fitted(self, "net_")
+        if not hasattr(self, "calibration_scores_"):
+            raise AttributeError(
+                "score_pvalues needs calibration rows the model never saw: fit with "
+                "calibration_fraction=0.2, for example."
+            )
+        return self._pvalues(self.score_samples(X))
+
+    def _pvalues(self, scores):
+        calibration = self.calibration_scores_
+        as_outlying = len(calibration) - np.searchsorted(calibration, -scores, side="left")
+        return (1.0 + as_outlying) / (len(calibration) + 1.0)
+
+    def _bh_level(self, scores):
+        """The p-value threshold Benjamini-Hochberg sets at rate ``alpha`` for
+        the batch of rows with these scores (0 when it selects none)."""
+        pvalues = np.sort(self._pvalues(scores))
+        below = pvalues <= self.alpha * np.arange(1, len(pvalues) + 1) / len(pvalues)
+        return float(pvalues[np.flatnonzero(below)[-1]]) if below.any() else 0.0
 
     def predict(self, X):
         """-1 for outliers and +1 for inliers.
