@@ -68,13 +68,35 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
 
     contamination : "auto" or float in (0, 0.5], default="auto"
         The share of outliers expected in the training data, which sets the
-        threshold ``offset_``. With a float, that share of the training rows
-        is flagged. With ``"auto"``, a row is flagged when its outlyingness
-        (minus ``score_samples``) is beyond Tukey's fence of the training
-        rows' outlyingness: above its third quartile by more than 1.5 times
-        its interquartile range. The outlyingness of clean rows is skewed to
-        the right, so this flags a few percent of them too; pass the share
-        you expect when you know it.
+        threshold ``offset_`` when ``threshold="contamination"``. With a
+        float, that share of the training rows is flagged. With ``"auto"``, a
+        row is flagged when its outlyingness (minus ``score_samples``) is
+        beyond Tukey's fence of the training rows' outlyingness: above its
+        third quartile by more than 1.5 times its interquartile range. The
+        outlyingness of clean rows is skewed to the right, so this flags a few
+        percent of them too; pass the share you expect when you know it, or
+        use a threshold with a stated error rate (``threshold="pvalue"`` or
+        ``"fdr"``).
+
+    calibration_fraction : float in (0, 0.5] or None, default=None
+        Share of the training rows held out from everything the model learns
+        (the network, the scaling, the score's statistics) to calibrate
+        conformal p-values (``score_pvalues``); the model trains on the
+        others. None holds out nothing, and p-values are not available.
+
+    threshold : {"contamination", "pvalue", "fdr"}, default="contamination"
+        What ``predict`` flags. ``"contamination"``: rows beyond ``offset_``,
+        set from ``contamination``. ``"pvalue"``: rows whose conformal
+        p-value is at most ``alpha``; a new row drawn like the clean training
+        rows is then flagged with probability at most ``alpha``. ``"fdr"``:
+        the rows the Benjamini-Hochberg procedure selects at false discovery
+        rate ``alpha`` among the rows passed together to ``predict``: on
+        average at most that share of the flagged rows are inliers. Both
+        need ``calibration_fraction``. Set at ``fit``, as every parameter.
+
+    alpha : float in (0, 1), default=0.1
+        The error rate of ``threshold="pvalue"`` (the level) or ``"fdr"``
+        (the false discovery rate).
 
 {base_parameters}
     Attributes

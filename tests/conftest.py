@@ -6,8 +6,14 @@ os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 import numpy as np
 import pytest
+import torch
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # One torch thread per test worker: two workers on two cores, instead of
+    # four threads spinning against each other.
+    torch.set_num_threads(1)
 
 
 @pytest.fixture(scope="session")

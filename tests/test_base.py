@@ -208,7 +208,8 @@ def test_signature_is_the_bases_plus_its_own(cls):
     shared = [name for name in own if name in base]
     assert shared == list(base)
     extra = set(own) - set(base)
-    assert extra <= {"noise", "noise_level", "contamination", "beta", "mask_rate"}, extra
+    assert extra <= {"noise", "noise_level", "contamination", "calibration_fraction",
+                     "threshold", "alpha", "beta", "mask_rate"}, extra
     overridden = {name for name in shared if own[name].default != base[name].default}
     allowed = {
         AutoencoderOutlierDetector: {"n_components", "hidden_layer_sizes", "scaling",

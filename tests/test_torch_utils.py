@@ -20,7 +20,16 @@ from skae._torch_utils import (
 FAST = dict(hidden_layer_sizes=(16,), max_epochs=5, random_state=0)
 
 
-def test_concurrent_thread_settings_wait_for_each_other():
+@pytest.fixture
+def two_threads():
+    """Torch on 2 threads for the test (test workers run on 1)."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(2)
+    yield
+    torch.set_num_threads(previous)
+
+
+def test_concurrent_thread_settings_wait_for_each_other(two_threads):
     base = torch.get_num_threads()
     inside, release, seen = threading.Event(), threading.Event(), {}
 
@@ -55,7 +64,7 @@ def test_concurrent_thread_settings_wait_for_each_other():
     assert torch.get_num_threads() == base
 
 
-def test_nested_thread_settings_keep_the_outer_one():
+def test_nested_thread_settings_keep_the_outer_one(two_threads):
     base = torch.get_num_threads()
     with torch_threads(1):
         with torch_threads(None):
