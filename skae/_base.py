@@ -110,6 +110,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         "penalty": [callable, list, None],
         "tied_weights": ["boolean"],
         "image_shape": [tuple, None],
+        "ordered": ["boolean"],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -138,6 +139,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         penalty=None,
         tied_weights=False,
         image_shape=None,
+        ordered=False,
         learning_rate=1e-3,
         weight_decay=0.3,
         batch_size=256,
@@ -269,6 +271,8 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         if streaming:
             self._n_chunks += 1
         self._record_history(net, n_before, append=resume)
+        if not self._allow_nan:
+            self._measure_prefixes(X if split is None else X[split.valid_indices.numpy()])
         self._after_fit(self._stats_rows(X) if streaming else X)
         if context is not None:
             context.call_on_fit_task_end(estimator=self, X=X)
@@ -310,7 +314,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         shape and feature scaling. Returns the hidden layer sizes."""
         n_features = X.shape[1]
         hidden = self._check_hidden_layer_sizes()
-        self.n_components_ = self._resolve_n_components(n_features)
+        self.n_components_ = self._code_width(X)
         self._image_shape = self._check_image_shape(n_features)
         if self.init == "pca" and hidden and not self.linear_path:
             raise ValueError(
@@ -353,6 +357,64 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
                 "warm_start=False to build a new network."
             )
         return hidden
+
+    @property
+    def _nested_dropout(self):
+        """Hook: whether to train ordered codes (``ordered``)."""
+        return self.ordered
+
+    def _code_width(self, X):
+        """Hook: the width of the code to build for the training rows ``X``."""
+        return self._resolve_n_components(X.shape[1])
+
+    def _measure_prefixes(self, X):
+        """``explained_variance_ratio_`` and ``explained_variance_`` of the code's
+        prefixes on rows ``X`` (validation rows, or a sample of 5,000 training
+        rows), and ``n_components_`` from ``_chosen_width``.
+
+        The prefix of ``j`` units rebuilds ``1 - E_j / V`` of the rows' total
+        variance ``V``, with ``E_j`` the squared error of decoding the code's
+        first ``j`` units (the others zeroed), both weighted as the loss
+        weighs columns: for a linear autoencoder at PCA's solution these are
+        PCA's explained variance ratios, accumulated.
+        """
+        if len(X) > 5000:
+            X = X[np.sort(np.random.RandomState(0).choice(len(X), 5000, replace=False))]
+        module = self.net_.module_
+        width = self._module_args["n_components"]
+        weight = torch.as_tensor(self._variance_weights(), dtype=torch.float64)
+
+        def prefix_errors(x):
+            x_net = self._to_net(x)
+            z = module.encode(x_net)
+            units = torch.arange(width, device=z.device)
+            errors = [
+                (module.decode(z * (units < j).to(z.dtype)) - x_net).double() ** 2
+                @ weight.to(z.device)
+                for j in range(1, width + 1)
+            ]
+            return torch.stack(errors, dim=1)
+
+        errors = self._apply(prefix_errors, X, (width,), np.float64).mean(axis=0)
+        X_net = self._scale(X).astype(np.float64)
+        centred = X_net - X_net.mean(axis=0)
+        total = float(np.mean(centred**2 @ weight.numpy()))
+        explained = 1.0 - errors / max(total, 1e-300)
+        ratio = np.diff(np.r_[0.0, explained])
+        self.n_components_ = self._chosen_width(explained)
+        self.explained_variance_ratio_ = ratio[: self.n_components_]
+        ddof = len(X) / max(len(X) - 1, 1)
+        self.explained_variance_ = self.explained_variance_ratio_ * total * ddof
+
+    def _variance_weights(self):
+        """Hook: per-feature weights of squared errors in the scaled space for
+        ``explained_variance_``: the loss's."""
+        return self._loss_weights()
+
+    def _chosen_width(self, explained):
+        """Hook: how many of the code's units to use, given the cumulative
+        explained variance of each prefix: all of them."""
+        return len(explained)
 
     def _resolve_n_components(self, n_features):
         """Hook: the code size to build, given the number of features."""
@@ -460,6 +522,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             image_shape=image_shape,
             feature_weight=np.sqrt(self._loss_weights()).astype(np.float32),
             input_clip=None if self.scaling is None else self._input_clip,
+            nested_dropout=self._nested_dropout,
         )
 
     def _init_module(self, module, X_scaled):
@@ -659,9 +722,9 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         """Codes of validated ``X``, in ``dtype`` (default: ``X``'s float dtype)."""
         dtype = X.dtype if dtype is None else np.dtype(dtype)
         out_dtype = torch_dtype(dtype)
-        encode = self.net_.module_.encode
+        encode, n = self.net_.module_.encode, self.n_components_
         return self._apply(
-            lambda x: encode(self._to_net(x)).to(out_dtype), X, (self.n_components_,), dtype
+            lambda x: encode(self._to_net(x))[:, :n].to(out_dtype), X, (n,), dtype
         )
 
     def _decode(self, Z, dtype):
@@ -669,11 +732,24 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         out_dtype = torch_dtype(dtype)
         decode = self.net_.module_.decode
         return self._apply(
-            lambda z: self._from_net(decode(z.float()), out_dtype),
+            lambda z: self._from_net(decode(self._full_code(z.float())), out_dtype),
             Z,
             (len(self.scale_),),
             dtype,
         )
+
+    def _full_code(self, z):
+        """Codes of ``n_components_`` units as the module's width: zeros after."""
+        width = self._module_args["n_components"]
+        if z.shape[1] == width:
+            return z
+        return torch.cat([z, z.new_zeros(len(z), width - z.shape[1])], dim=1)
+
+    def _rebuild(self, x_net):
+        """The module's reconstruction of scaled rows from the code's first
+        ``n_components_`` units."""
+        module = self.net_.module_
+        return module.decode(self._full_code(module.encode(x_net)[:, : self.n_components_]))
 
     def _reconstruction_errors(self, X):
         """Per-row reconstruction error in the data's units (float64), in one pass.
@@ -683,12 +759,11 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         and weighted by ``scale_**2`` in float64: the mean squared error in
         the units of ``X``.
         """
-        module = self.net_.module_
         weight = self.scale_**2 / self.n_features_in_
 
         def errors(x):
             x_net = self._to_net(x)
-            out = module(x_net)[0]
+            out = self._rebuild(x_net)
             if self.loss == "bce":
                 p = torch.sigmoid(out).double().clamp(1e-7, 1 - 1e-7)
                 x = x.double()

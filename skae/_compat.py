@@ -9,6 +9,7 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
+    RealNotInt,
     StrOptions,
     validate_params,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "CallbackSupportMixin",
     "HasMethods",
     "Interval",
+    "RealNotInt",
     "StrOptions",
     "_fit_context",
     "_get_output_config",

@@ -52,6 +52,15 @@ BASE_PARAMETERS = """\
         of features, as in ``numpy.reshape``. Rows stay flat 2-D arrays, so
         the estimator fits in a ``Pipeline`` like any other.
 
+    ordered : bool, default=False
+        Train ordered codes by nested dropout (Rippel, Gelbart and Adams,
+        2014): at each step every row keeps the first ``j`` units of its
+        code, ``j`` drawn uniformly from 1 to the code's width, and the rest
+        are zeroed, so every prefix of the code is trained to be a good code
+        of its size. The leading units then carry the most, as PCA's
+        components do: ``explained_variance_ratio_`` reads off how much each
+        adds and ``truncate(j)`` keeps the first ``j`` without refitting.
+
     init : {"pca", "random"}, default="pca"
         ``"pca"`` starts the linear path (or the linear network) at PCA's
         solution; ``"random"`` uses PyTorch's default initialisation.
@@ -161,6 +170,20 @@ BASE_ATTRIBUTES = """\
 
     validation_loss_curve_ : list of float or None
         Validation loss per epoch, None without a validation set.
+
+    explained_variance_ratio_ : ndarray of shape (n_components_,)
+        Share of the data's total variance that each unit of the code adds
+        when the code's units are used in order: entry ``j`` is how much the
+        first ``j + 1`` units rebuild beyond the first ``j``, in the units
+        the loss uses (those of ``X`` for the transformers, standardised
+        columns for the outlier detector; not kept by the imputer). Measured
+        on the validation rows (without early stopping, on at most 5,000
+        training rows). For a linear autoencoder these are ``PCA``'s; with
+        ``ordered=True`` they read like them.
+
+    explained_variance_ : ndarray of shape (n_components_,)
+        ``explained_variance_ratio_`` times the total variance of those rows
+        (with ``ddof=1``, as ``PCA``'s).
 
     reconstruction_error_ : float
         Mean squared reconstruction error of the training data, in the units

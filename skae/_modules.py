@@ -21,7 +21,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._torch_utils import randn
+from ._torch_utils import current_generator, randn
 
 ACTIVATIONS = {
     "relu": nn.ReLU,
@@ -206,6 +206,9 @@ class Autoencoder(nn.Module):
         decode ``(W.T z) / d`` with ``d = feature_weight``, so that a tied
         linear map can be the orthogonal projection of a weighted loss
         (PCA's solution in the data's units).
+    nested_dropout : bool
+        In training, zero a random tail of each row's code (``drop_tail``),
+        so that the code's leading units carry the most.
     input_clip : float or None
         Only with a linear path: the network beside it sees the input clipped
         to ``[-input_clip, input_clip]``, while the linear path sees all of
@@ -224,10 +227,12 @@ class Autoencoder(nn.Module):
         image_shape=None,
         feature_weight=None,
         input_clip=None,
+        nested_dropout=False,
     ):
         super().__init__()
         hidden = tuple(hidden_layer_sizes)
         self.input_clip = input_clip
+        self.nested_dropout = nested_dropout
         self.tied_weights = tied_weights
         self.encoder = Encoder(n_features, hidden, n_components, activation, image_shape)
         self.decoder = Decoder(self.encoder, tied=tied_weights)
@@ -266,7 +271,18 @@ class Autoencoder(nn.Module):
 
     def forward(self, x):
         z = self.encode(x)
-        return self.decode(z), z
+        return self.decode(self.drop_tail(z)), z
+
+    def drop_tail(self, z):
+        """Nested dropout: in training, each row keeps the first ``j`` units of
+        its code (``j`` uniform in 1..width, from the fit's generator) and the
+        others are zeroed; otherwise ``z`` as it is."""
+        if not (self.nested_dropout and self.training):
+            return z
+        width = z.shape[1]
+        keep = torch.randint(1, width + 1, (len(z), 1), device=z.device,
+                             generator=current_generator(z.device))
+        return z * (torch.arange(width, device=z.device) < keep).to(z.dtype)
 
     def decayed_weights(self):
         """The parameters weight decay shrinks: the nonlinear networks' weights.
@@ -345,9 +361,9 @@ class VariationalModule(Autoencoder):
 
     def __init__(self, n_features, n_components, hidden_layer_sizes=(), activation="relu",
                  linear_path=True, tied_weights=False, image_shape=None, feature_weight=None,
-                 input_clip=None):
+                 input_clip=None, nested_dropout=False):
         super().__init__(n_features, n_components, hidden_layer_sizes, activation, linear_path,
-                         tied_weights, image_shape, feature_weight, input_clip)
+                         tied_weights, image_shape, feature_weight, input_clip, nested_dropout)
         self.log_var = Encoder(
             n_features, tuple(hidden_layer_sizes), n_components, activation, image_shape
         )
@@ -358,7 +374,7 @@ class VariationalModule(Autoencoder):
         z = mean
         if self.training:
             z = mean + randn(mean.shape, mean) * torch.exp(0.5 * log_var)
-        return self.decode(z), mean, log_var
+        return self.decode(self.drop_tail(z)), mean, log_var
 
     def multiply_adds(self):
         return super().multiply_adds() + self.log_var.multiply_adds()

@@ -171,6 +171,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         penalty=None,
         tied_weights=False,
         image_shape=None,
+        ordered=False,
         learning_rate=1e-3,
         weight_decay=0.3,
         batch_size=256,

@@ -1,6 +1,7 @@
 """AutoencoderTransformer: a nonlinear drop-in for PCA."""
 
-from numbers import Real
+import copy
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -9,7 +10,14 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, clon
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseAutoencoder
-from ._compat import HasMethods, Interval, StrOptions, _fit_context, _get_output_config
+from ._compat import (
+    HasMethods,
+    Interval,
+    RealNotInt,
+    StrOptions,
+    _fit_context,
+    _get_output_config,
+)
 from ._docs import fill_doc
 from ._validation import check_X
 from .noise import NOISES, Corruption, FeatureStats
@@ -31,8 +39,13 @@ class AutoencoderTransformer(
 
     Parameters
     ----------
-    n_components : int, default=2
-        Size of the code (the bottleneck). At most the number of features.
+    n_components : int or float in (0, 1), default=2
+        Size of the code (the bottleneck), at most the number of features.
+        A float, as in ``PCA``, asks for the smallest code whose first units
+        rebuild that share of the variance (``explained_variance_ratio_``):
+        an ordered code (``ordered=True``) as wide as ``PCA`` needs for that
+        share is trained and its shortest prefix that reaches the share on
+        the validation rows is kept; ``n_components_`` is its size.
 
 {base_parameters}
     Attributes
@@ -53,6 +66,12 @@ class AutoencoderTransformer(
     >>> ae.inverse_transform(ae.transform(X[:3])).shape
     (3, 64)
     """
+
+    _parameter_constraints: dict = {
+        **BaseAutoencoder._parameter_constraints,
+        "n_components": [Interval(Integral, 1, None, closed="left"),
+                         Interval(RealNotInt, 0, 1, closed="neither")],
+    }
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -160,6 +179,69 @@ class AutoencoderTransformer(
         """
         return float(np.mean(self.score_samples(X)))
 
+    def truncate(self, n_components):
+        """A copy of this fitted model that uses only the first ``n_components``
+        units of its code, without refitting.
+
+        Meant for ordered codes (``ordered=True``), whose leading units carry
+        the most: ``transform`` then returns ``n_components`` columns and
+        ``inverse_transform`` decodes them with the other units at zero. The
+        copy's ``n_components`` parameter is set to match, so ``clone`` and
+        refitting give a model of that size; to use the copy as it is inside
+        a ``Pipeline`` that is fitted, wrap it in
+        ``sklearn.frozen.FrozenEstimator``.
+
+        Parameters
+        ----------
+        n_components : int
+            How many leading units to keep, at most ``n_components_``.
+
+        Returns
+        -------
+        truncated : estimator
+            A fitted copy.
+        """
+        check_is_fitted(self, "net_")
+        if not isinstance(n_components, Integral) or not 1 <= n_components <= self.n_components_:
+            raise ValueError(
+                f"n_components must be an integer from 1 to the fitted code's "
+                f"{self.n_components_} units, got {n_components!r}."
+            )
+        truncated = copy.deepcopy(self)
+        truncated.n_components = truncated.n_components_ = int(n_components)
+        truncated.explained_variance_ratio_ = self.explained_variance_ratio_[:n_components]
+        truncated.explained_variance_ = self.explained_variance_[:n_components]
+        truncated.__dict__.pop("reconstruction_error_", None)
+        return truncated
+
+    def _code_width(self, X):
+        if isinstance(self.n_components, Integral):
+            return super()._code_width(X)
+        from sklearn.decomposition import PCA
+
+        # As wide as PCA needs for the share: the ordered code's prefixes do
+        # at least as well as PCA's, so the prefix kept is no wider.
+        return int(PCA(n_components=self.n_components, svd_solver="full").fit(X).n_components_)
+
+    def _resolve_n_components(self, n_features):
+        if isinstance(self.n_components, Integral):
+            return super()._resolve_n_components(n_features)
+        return self._module_args["n_components"]  # warm start: the fitted width
+
+    def _chosen_width(self, explained):
+        if isinstance(self.n_components, Integral):
+            return len(explained)
+        reached = np.flatnonzero(explained >= self.n_components)
+        return int(reached[0]) + 1 if len(reached) else len(explained)
+
+    @property
+    def _nested_dropout(self):
+        return self.ordered or not isinstance(self.n_components, Integral)
+
+    def _variance_weights(self):
+        # The squared error in the units of X, as PCA's explained variance.
+        return self.scale_**2
+
     @property
     def _n_features_out(self):
         return self.n_components_
@@ -183,8 +265,13 @@ class DenoisingAutoencoder(AutoencoderTransformer):
 
     Parameters
     ----------
-    n_components : int, default=2
-        Size of the code (the bottleneck). At most the number of features.
+    n_components : int or float in (0, 1), default=2
+        Size of the code (the bottleneck), at most the number of features.
+        A float, as in ``PCA``, asks for the smallest code whose first units
+        rebuild that share of the variance (``explained_variance_ratio_``):
+        an ordered code (``ordered=True``) as wide as ``PCA`` needs for that
+        share is trained and its shortest prefix that reaches the share on
+        the validation rows is kept; ``n_components_`` is its size.
 
     noise : {"gaussian", "masking", "salt_pepper", "swap"} or noise object, \
 default="gaussian"
@@ -254,6 +341,7 @@ default="gaussian"
         penalty=None,
         tied_weights=False,
         image_shape=None,
+        ordered=False,
         learning_rate=1e-3,
         weight_decay=0.3,
         batch_size=256,

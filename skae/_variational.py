@@ -61,6 +61,7 @@ class VariationalAutoencoder(AutoencoderTransformer):
 
     _parameter_constraints: dict = {
         **AutoencoderTransformer._parameter_constraints,
+        "n_components": [Interval(Integral, 1, None, closed="left")],
         "beta": [Interval(Real, 0, None, closed="left")],
     }
     _net_class = VariationalNet
@@ -79,6 +80,7 @@ class VariationalAutoencoder(AutoencoderTransformer):
         penalty=None,
         tied_weights=False,
         image_shape=None,
+        ordered=False,
         learning_rate=1e-3,
         weight_decay=0.3,
         batch_size=256,

@@ -4,7 +4,12 @@
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["LatentSpaceDisplay", "LossCurveDisplay", "ReconstructionErrorDisplay"]
+__all__ = [
+    "ExplainedVarianceDisplay",
+    "LatentSpaceDisplay",
+    "LossCurveDisplay",
+    "ReconstructionErrorDisplay",
+]
 
 
 def _axes(ax):
@@ -222,5 +227,80 @@ class ReconstructionErrorDisplay:
             ax.legend()
         ax.set_xlabel("reconstruction error (minus score_samples)")
         ax.set_ylabel("rows")
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+
+class ExplainedVarianceDisplay:
+    """The cumulative explained variance of a code's prefixes beside PCA's: a scree plot.
+
+    Parameters
+    ----------
+    explained_variance_ratio : array-like of shape (n_components,)
+        The autoencoder's ``explained_variance_ratio_``.
+    pca_explained_variance_ratio : array-like or None, default=None
+        ``PCA``'s ``explained_variance_ratio_`` on the same data.
+    threshold : float or None, default=None
+        A share to mark (as ``n_components=0.9`` would choose).
+    estimator_name : str or None, default=None
+        Shown in the legend.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+    lines_ : list of matplotlib Line2D
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_digits
+    >>> from skae import AutoencoderTransformer
+    >>> from skae.plotting import ExplainedVarianceDisplay
+    >>> X, _ = load_digits(return_X_y=True)
+    >>> ae = AutoencoderTransformer(8, ordered=True, max_epochs=5, random_state=0).fit(X)
+    >>> display = ExplainedVarianceDisplay.from_estimator(ae, X)
+    >>> len(display.lines_)
+    2
+    """
+
+    def __init__(self, explained_variance_ratio, pca_explained_variance_ratio=None,
+                 threshold=None, estimator_name=None):
+        self.explained_variance_ratio = explained_variance_ratio
+        self.pca_explained_variance_ratio = pca_explained_variance_ratio
+        self.threshold = threshold
+        self.estimator_name = estimator_name
+
+    @classmethod
+    def from_estimator(cls, estimator, X=None, *, threshold=None, ax=None):
+        """Plot a fitted estimator's curve, and PCA's fitted on ``X`` if given
+        (as wide as the estimator's code)."""
+        check_is_fitted(estimator, "explained_variance_ratio_")
+        pca = None
+        if X is not None:
+            from sklearn.decomposition import PCA
+
+            width = len(estimator.explained_variance_ratio_)
+            pca = PCA(n_components=width).fit(X).explained_variance_ratio_
+        return cls(estimator.explained_variance_ratio_, pca, threshold,
+                   type(estimator).__name__).plot(ax=ax)
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new figure's axes when None); returns ``self``."""
+        ax = _axes(ax)
+        ours = np.cumsum(self.explained_variance_ratio)
+        units = np.arange(1, len(ours) + 1)
+        self.lines_ = ax.plot(units, ours, marker="o", label=self.estimator_name or "autoencoder")
+        if self.pca_explained_variance_ratio is not None:
+            pca = np.cumsum(self.pca_explained_variance_ratio)
+            self.lines_ += ax.plot(np.arange(1, len(pca) + 1), pca, marker="s", label="PCA")
+        if self.threshold is not None:
+            ax.axhline(self.threshold, color="0.5", linestyle=":",
+                       label=f"{self.threshold:g} of the variance")
+        ax.set_xlabel("units of the code (components)")
+        ax.set_ylabel("cumulative explained variance")
+        ax.set_ylim(min(0.0, float(np.min(ours))), 1.0)
+        ax.legend(loc="lower right")
         self.ax_, self.figure_ = ax, ax.figure
         return self

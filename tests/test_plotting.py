@@ -57,3 +57,14 @@ def test_reconstruction_error_histogram_marks_the_threshold():
     assert "10.0% above" in display.ax_.get_legend().get_texts()[0].get_text()
     ae = AutoencoderTransformer(**FAST).fit(X)
     assert ReconstructionErrorDisplay.from_estimator(ae, X).threshold_line_ is None
+
+
+def test_explained_variance_display_draws_both_curves(digits):
+    from skae.plotting import ExplainedVarianceDisplay
+
+    X, _ = digits
+    ae = AutoencoderTransformer(4, ordered=True, max_epochs=3, random_state=0).fit(X)
+    display = ExplainedVarianceDisplay.from_estimator(ae, X, threshold=0.5)
+    ours, pca = (line.get_ydata() for line in display.lines_)
+    np.testing.assert_allclose(ours, np.cumsum(ae.explained_variance_ratio_))
+    assert len(pca) == 4 and display.ax_.get_ylabel() == "cumulative explained variance"
