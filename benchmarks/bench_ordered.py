@@ -80,6 +80,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="folder of .npz data sets")
     parser.add_argument("--seeds", default="0")
+    parser.add_argument("--part", default="1/1",
+                        help="run the i-th of n interleaved parts of the sets, e.g. 1/2")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     seeds = [int(s) for s in args.seeds.split(",")]
@@ -88,7 +90,10 @@ def main():
           "| held-out share | fit time ordered / unordered |")
     print("|---|---|---|---|---|---|---|")
     rows = []
-    for name, X in tables(args.data):
+    part, parts = (int(v) for v in args.part.split("/"))
+    for i, (name, X) in enumerate(tables(args.data)):
+        if i % parts != part - 1:
+            continue
         for seed in seeds:
             r = run(name, X, seed)
             rows.append(r)
