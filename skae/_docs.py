@@ -171,7 +171,7 @@ BASE_ATTRIBUTES = """\
     validation_loss_curve_ : list of float or None
         Validation loss per epoch, None without a validation set.
 
-    explained_variance_ratio_ : ndarray of shape (n_components_,)
+    explained_variance_ratio_ : ndarray of shape (n_components,)
         Share of the data's total variance that each unit of the code adds
         when the code's units are used in order: entry ``j`` is how much the
         first ``j + 1`` units rebuild beyond the first ``j``, in the units
@@ -181,7 +181,7 @@ BASE_ATTRIBUTES = """\
         training rows). For a linear autoencoder these are ``PCA``'s; with
         ``ordered=True`` they read like them.
 
-    explained_variance_ : ndarray of shape (n_components_,)
+    explained_variance_ : ndarray of shape (n_components,)
         ``explained_variance_ratio_`` times the total variance of those rows
         (with ``ddof=1``, as ``PCA``'s).
 
