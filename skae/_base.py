@@ -271,7 +271,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         if streaming:
             self._n_chunks += 1
         self._record_history(net, n_before, append=resume)
-        if not self._allow_nan:
+        if self._measures_prefixes:
             self._measure_prefixes(X if split is None else X[split.valid_indices.numpy()])
         self._after_fit(self._stats_rows(X) if streaming else X)
         if context is not None:
@@ -369,8 +369,8 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
 
     def _measure_prefixes(self, X):
         """``explained_variance_ratio_`` and ``explained_variance_`` of the code's
-        prefixes on rows ``X`` (validation rows, or a sample of 5,000 training
-        rows), and ``n_components_`` from ``_chosen_width``.
+        prefixes on rows ``X`` (validation rows, or training rows; at most a
+        sample of 5,000), and ``n_components_`` from ``_chosen_width``.
 
         The prefix of ``j`` units rebuilds ``1 - E_j / V`` of the rows' total
         variance ``V``, with ``E_j`` the squared error of decoding the code's
@@ -631,6 +631,8 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
     _scale_floor = 1e-2
     #: Whether ``fit`` accepts NaN (the imputer's missing values).
     _allow_nan = False
+    #: Whether fitting measures the code's prefixes (``explained_variance_ratio_``).
+    _measures_prefixes = False
 
     def _record_history(self, net, n_before, append):
         """Training curves from the epochs ``net`` ran after its first

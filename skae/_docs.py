@@ -171,20 +171,6 @@ BASE_ATTRIBUTES = """\
     validation_loss_curve_ : list of float or None
         Validation loss per epoch, None without a validation set.
 
-    explained_variance_ratio_ : ndarray of shape (n_components,)
-        Share of the data's total variance that each unit of the code adds
-        when the code's units are used in order: entry ``j`` is how much the
-        first ``j + 1`` units rebuild beyond the first ``j``, in the units
-        the loss uses (those of ``X`` for the transformers, standardised
-        columns for the outlier detector; not kept by the imputer). Measured
-        on the validation rows (without early stopping, on at most 5,000
-        training rows). For a linear autoencoder these are ``PCA``'s; with
-        ``ordered=True`` they read like them.
-
-    explained_variance_ : ndarray of shape (n_components,)
-        ``explained_variance_ratio_`` times the total variance of those rows
-        (with ``ddof=1``, as ``PCA``'s).
-
     reconstruction_error_ : float
         Mean squared reconstruction error of the training data, in the units
         of ``X`` (mean binary cross-entropy with ``loss="bce"``).
@@ -194,6 +180,22 @@ BASE_ATTRIBUTES = """\
 
     feature_names_in_ : ndarray of shape (n_features,)
         Names of features seen during fit, when ``X`` has string column names.
+"""
+
+
+#: Documentation of the fitted attributes of the transformers (the code's prefixes).
+TRANSFORMER_ATTRIBUTES = """\
+    explained_variance_ratio_ : ndarray of shape (n_components,)
+        Share of the data's total variance that each unit of the code adds
+        when the code's units are used in order: entry ``j`` is how much the
+        first ``j + 1`` units rebuild beyond the first ``j``, in the units
+        of ``X``. Measured on the validation rows (without early stopping, on
+        at most 5,000 training rows). For a linear autoencoder these are
+        ``PCA``'s; with ``ordered=True`` they read like them.
+
+    explained_variance_ : ndarray of shape (n_components,)
+        ``explained_variance_ratio_`` times the total variance of those rows
+        (with ``ddof=1``, as ``PCA``'s).
 """
 
 
@@ -224,4 +226,7 @@ def fill_doc(cls):
     # Each block ends with a blank line, before the next section's header.
     cls.__doc__ = cls.__doc__.replace("{base_parameters}", parameters.rstrip("\n") + "\n")
     cls.__doc__ = cls.__doc__.replace("{base_attributes}", BASE_ATTRIBUTES.rstrip("\n") + "\n")
+    cls.__doc__ = cls.__doc__.replace(
+        "{transformer_attributes}", TRANSFORMER_ATTRIBUTES.rstrip("\n") + "\n"
+    )
     return cls

@@ -50,6 +50,7 @@ class AutoencoderTransformer(
 {base_parameters}
     Attributes
     ----------
+{transformer_attributes}
 {base_attributes}
     See Also
     --------
@@ -238,6 +239,8 @@ class AutoencoderTransformer(
     def _nested_dropout(self):
         return self.ordered or not isinstance(self.n_components, Integral)
 
+    _measures_prefixes = True
+
     def _variance_weights(self):
         # The squared error in the units of X, as PCA's explained variance.
         return self.scale_**2
@@ -302,6 +305,7 @@ default="gaussian"
     noise_ : noise object
         The corruption used, with its level.
 
+{transformer_attributes}
 {base_attributes}
     See Also
     --------

@@ -42,6 +42,7 @@ class VariationalAutoencoder(AutoencoderTransformer):
 {base_parameters}
     Attributes
     ----------
+{transformer_attributes}
 {base_attributes}
     See Also
     --------
