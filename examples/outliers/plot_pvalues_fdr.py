@@ -1,6 +1,6 @@
 """
 Outliers with a stated error rate: conformal p-values and the false discovery rate
-=================================================================================
+==================================================================================
 
 A threshold on an outlier score is usually a guess at the contamination rate.
 ``AutoencoderOutlierDetector`` can instead give each row a conformal p-value:

@@ -1,6 +1,6 @@
 """
 Choosing the bottleneck from one fit: ordered codes and a scree plot
-===================================================================
+====================================================================
 
 A PCA user picks ``n_components`` from ``explained_variance_ratio_``. An
 autoencoder's code units usually have no order, so that takes one fit per
