@@ -29,6 +29,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from skae import AutoencoderOutlierDetector
+from skae._outlier import benjamini_hochberg_level, conformal_pvalues
 
 LEVELS = (0.01, 0.05, 0.1)
 CALIBRATION = 0.2
@@ -75,21 +76,6 @@ def validity(X, y, repeats, max_rows):
     return shares.mean(0), shares.std(0, ddof=1) / np.sqrt(repeats)
 
 
-def conformal_pvalues(calibration_outlyingness, outlyingness):
-    calibration = np.sort(calibration_outlyingness)
-    k = len(calibration) - np.searchsorted(calibration, outlyingness, side="left")
-    return (1.0 + k) / (len(calibration) + 1.0)
-
-
-def benjamini_hochberg(p, q):
-    order = np.argsort(p)
-    passing = np.flatnonzero(p[order] <= q * np.arange(1, len(p) + 1) / len(p))
-    flagged = np.zeros(len(p), dtype=bool)
-    if len(passing):
-        flagged[order[: passing[-1] + 1]] = True
-    return flagged
-
-
 def fdr(X, y, repeats, max_rows, q=0.1, clean=False):
     """Mean false discovery proportion and power of skae and of IsolationForest
     (with ``clean``, both are fitted and calibrated on the training inliers only)."""
@@ -111,9 +97,9 @@ def fdr(X, y, repeats, max_rows, q=0.1, clean=False):
         order = rng.permutation(len(X_train))
         n_cal = int(round(CALIBRATION * len(X_train)))
         forest = IsolationForest(random_state=r).fit(X_train[order[n_cal:]])
-        p = conformal_pvalues(-forest.score_samples(X_train[order[:n_cal]]),
+        p = conformal_pvalues(np.sort(-forest.score_samples(X_train[order[:n_cal]])),
                               -forest.score_samples(X_test))
-        flagged["IsolationForest"] = benjamini_hochberg(p, q)
+        flagged["IsolationForest"] = p <= benjamini_hochberg_level(p, q)
         for name, f in flagged.items():
             false = np.sum(f & (y_test == 0))
             out[name].append((false / max(f.sum(), 1), np.sum(f & (y_test == 1))

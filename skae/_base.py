@@ -271,8 +271,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         if streaming:
             self._n_chunks += 1
         self._record_history(net, n_before, append=resume)
-        if self._measures_prefixes:
-            self._measure_prefixes(X if split is None else X[split.valid_indices.numpy()])
+        self._measure_code(X, split)
         self._after_fit(self._stats_rows(X) if streaming else X)
         if context is not None:
             context.call_on_fit_task_end(estimator=self, X=X)
@@ -367,54 +366,9 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         """Hook: the width of the code to build for the training rows ``X``."""
         return self._resolve_n_components(X.shape[1])
 
-    def _measure_prefixes(self, X):
-        """``explained_variance_ratio_`` and ``explained_variance_`` of the code's
-        prefixes on rows ``X`` (validation rows, or training rows; at most a
-        sample of 5,000), and ``n_components_`` from ``_chosen_width``.
-
-        The prefix of ``j`` units rebuilds ``1 - E_j / V`` of the rows' total
-        variance ``V``, with ``E_j`` the squared error of decoding the code's
-        first ``j`` units (the others zeroed), both weighted as the loss
-        weighs columns: for a linear autoencoder at PCA's solution these are
-        PCA's explained variance ratios, accumulated.
-        """
-        if len(X) > 5000:
-            X = X[np.sort(np.random.RandomState(0).choice(len(X), 5000, replace=False))]
-        module = self.net_.module_
-        width = self._module_args["n_components"]
-        weight = torch.as_tensor(self._variance_weights(), dtype=torch.float64)
-
-        def prefix_errors(x):
-            x_net = self._to_net(x)
-            z = module.encode(x_net)
-            units = torch.arange(width, device=z.device)
-            errors = [
-                (module.decode(z * (units < j).to(z.dtype)) - x_net).double() ** 2
-                @ weight.to(z.device)
-                for j in range(1, width + 1)
-            ]
-            return torch.stack(errors, dim=1)
-
-        errors = self._apply(prefix_errors, X, (width,), np.float64).mean(axis=0)
-        X_net = self._scale(X).astype(np.float64)
-        centred = X_net - X_net.mean(axis=0)
-        total = float(np.mean(centred**2 @ weight.numpy()))
-        explained = 1.0 - errors / max(total, 1e-300)
-        ratio = np.diff(np.r_[0.0, explained])
-        self.n_components_ = self._chosen_width(explained)
-        self.explained_variance_ratio_ = ratio[: self.n_components_]
-        ddof = len(X) / max(len(X) - 1, 1)
-        self.explained_variance_ = self.explained_variance_ratio_ * total * ddof
-
-    def _variance_weights(self):
-        """Hook: per-feature weights of squared errors in the scaled space for
-        ``explained_variance_``: the loss's."""
-        return self._loss_weights()
-
-    def _chosen_width(self, explained):
-        """Hook: how many of the code's units to use, given the cumulative
-        explained variance of each prefix: all of them."""
-        return len(explained)
+    def _measure_code(self, X, split):
+        """Hook: fitted statistics of the trained code, from the training rows
+        ``X`` and the ``IndexSplit`` (or None) they were trained with."""
 
     def _resolve_n_components(self, n_features):
         """Hook: the code size to build, given the number of features."""
@@ -617,8 +571,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
 
     def _inference_net(self, module, device):
         """An initialised net around a trained ``module`` (for loading)."""
-        return self._build_net(module, device, callbacks=[("divergence_guard",
-                                                           DivergenceGuard())]).initialize()
+        return self._build_net(module, device).initialize()
 
     _net_class = AutoencoderNet
     #: The ``nn.Module`` built from ``_architecture``'s arguments.
@@ -631,8 +584,6 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
     _scale_floor = 1e-2
     #: Whether ``fit`` accepts NaN (the imputer's missing values).
     _allow_nan = False
-    #: Whether fitting measures the code's prefixes (``explained_variance_ratio_``).
-    _measures_prefixes = False
 
     def _record_history(self, net, n_before, append):
         """Training curves from the epochs ``net`` ran after its first

@@ -24,6 +24,21 @@ def _regularised_precision(centred):
     return np.linalg.inv(covariance + ridge * np.eye(len(covariance)))
 
 
+def conformal_pvalues(calibration, outlyingness):
+    """Split-conformal p-values: ``(1 + k) / (n + 1)``, with ``k`` of the ``n``
+    sorted ``calibration`` outlyingness values at least each ``outlyingness``."""
+    as_outlying = len(calibration) - np.searchsorted(calibration, outlyingness, side="left")
+    return (1.0 + as_outlying) / (len(calibration) + 1.0)
+
+
+def benjamini_hochberg_level(pvalues, q):
+    """The p-value at or below which Benjamini-Hochberg flags rows at false
+    discovery rate ``q`` (0 when it flags none)."""
+    pvalues = np.sort(pvalues)
+    below = pvalues <= q * np.arange(1, len(pvalues) + 1) / len(pvalues)
+    return float(pvalues[np.flatnonzero(below)[-1]]) if below.any() else 0.0
+
+
 def robust_precision(centred, support=0.75):
     """Inverse covariance of the rows ``centred``, robust to heavy tails.
 
@@ -332,16 +347,12 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         return self._pvalues(self.score_samples(X))
 
     def _pvalues(self, scores):
-        calibration = self.calibration_scores_
-        as_outlying = len(calibration) - np.searchsorted(calibration, -scores, side="left")
-        return (1.0 + as_outlying) / (len(calibration) + 1.0)
+        return conformal_pvalues(self.calibration_scores_, -scores)
 
     def _bh_level(self, scores):
         """The p-value threshold Benjamini-Hochberg sets at rate ``alpha`` for
-        the batch of rows with these scores (0 when it selects none)."""
-        pvalues = np.sort(self._pvalues(scores))
-        below = pvalues <= self.alpha * np.arange(1, len(pvalues) + 1) / len(pvalues)
-        return float(pvalues[np.flatnonzero(below)[-1]]) if below.any() else 0.0
+        the batch of rows with these scores."""
+        return benjamini_hochberg_level(self._pvalues(scores), self.alpha)
 
     def predict(self, X):
         """-1 for outliers and +1 for inliers.

@@ -220,8 +220,7 @@ class AutoencoderTransformer(
             return super()._code_width(X)
         from sklearn.decomposition import PCA
 
-        # As wide as PCA needs for the share: the ordered code's prefixes do
-        # at least as well as PCA's, so the prefix kept is no wider.
+        # As wide as PCA needs for the share; the prefix kept is at most that.
         return int(PCA(n_components=self.n_components, svd_solver="full").fit(X).n_components_)
 
     def _resolve_n_components(self, n_features):
@@ -229,7 +228,50 @@ class AutoencoderTransformer(
             return super()._resolve_n_components(n_features)
         return self._module_args["n_components"]  # warm start: the fitted width
 
+    def _measure_code(self, X, split):
+        """``explained_variance_ratio_`` and ``explained_variance_`` of the code's
+        prefixes on the validation rows (without them, the training rows; at
+        most a sample of 5,000), and ``n_components_`` from ``_chosen_width``.
+
+        The prefix of ``j`` units rebuilds ``1 - E_j / V`` of the rows' total
+        variance ``V``, with ``E_j`` the squared error, in the units of ``X``,
+        of decoding the code's first ``j`` units (the others zeroed): for a
+        linear autoencoder at PCA's solution these are PCA's explained
+        variance ratios, accumulated.
+        """
+        if split is not None:
+            X = X[split.valid_indices.numpy()]
+        if len(X) > 5000:
+            X = X[np.sort(np.random.RandomState(0).choice(len(X), 5000, replace=False))]
+        module = self.net_.module_
+        width = self._module_args["n_components"]
+        weight = torch.as_tensor(self.scale_**2, dtype=torch.float64)
+
+        def prefix_errors(x):
+            x_net = self._to_net(x)
+            z = module.encode(x_net)
+            units = torch.arange(width, device=z.device)
+            errors = [
+                (module.decode(z * (units < j).to(z.dtype)) - x_net).double() ** 2
+                @ weight.to(z.device)
+                for j in range(1, width + 1)
+            ]
+            return torch.stack(errors, dim=1)
+
+        errors = self._apply(prefix_errors, X, (width,), np.float64).mean(axis=0)
+        X_net = self._scale(X).astype(np.float64)
+        centred = X_net - X_net.mean(axis=0)
+        total = float(np.mean(centred**2 @ weight.numpy()))
+        explained = 1.0 - errors / max(total, 1e-300)
+        ratio = np.diff(np.r_[0.0, explained])
+        self.n_components_ = self._chosen_width(explained)
+        self.explained_variance_ratio_ = ratio[: self.n_components_]
+        ddof = len(X) / max(len(X) - 1, 1)
+        self.explained_variance_ = self.explained_variance_ratio_ * total * ddof
+
     def _chosen_width(self, explained):
+        """How many of the code's units to use, given the cumulative explained
+        variance of each prefix: all, or the fewest that reach a share."""
         if isinstance(self.n_components, Integral):
             return len(explained)
         reached = np.flatnonzero(explained >= self.n_components)
@@ -238,12 +280,6 @@ class AutoencoderTransformer(
     @property
     def _nested_dropout(self):
         return self.ordered or not isinstance(self.n_components, Integral)
-
-    _measures_prefixes = True
-
-    def _variance_weights(self):
-        # The squared error in the units of X, as PCA's explained variance.
-        return self.scale_**2
 
     @property
     def _n_features_out(self):
