@@ -3,6 +3,7 @@
 from . import noise, penalties, plotting
 from ._imputer import AutoencoderImputer
 from ._outlier import AutoencoderOutlierDetector
+from ._regressor import EncoderDecoderRegressor
 from ._transformer import AutoencoderTransformer, DenoisingAutoencoder
 from ._variational import VariationalAutoencoder
 
@@ -13,6 +14,7 @@ __all__ = [
     "AutoencoderOutlierDetector",
     "AutoencoderTransformer",
     "DenoisingAutoencoder",
+    "EncoderDecoderRegressor",
     "VariationalAutoencoder",
     "noise",
     "penalties",

@@ -35,7 +35,7 @@ from ._losses import ReconstructionLoss
 from ._modules import ACTIVATIONS, Autoencoder
 from ._net import AutoencoderNet
 from ._persistence import NetStateMixin
-from ._scaling import fit_scaler, pca_init
+from ._scaling import fit_scaler, pca_init, reduced_rank_init
 from ._torch_utils import (
     as_tensor,
     fit_generator,
@@ -169,10 +169,10 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
 
     # ---------------------------------------------------------------- fit
 
-    def _fit(self, X):
+    def _fit(self, X, y=None):
         """The body of ``fit``: train a new network, or with ``warm_start``
         the fitted one, with early stopping. Returns the validated ``X``."""
-        return self._train(X, resume=self.warm_start and hasattr(self, "net_"), epochs=None)
+        return self._train(X, y, resume=self.warm_start and hasattr(self, "net_"), epochs=None)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None, epochs=1):
@@ -208,10 +208,10 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         """
         if not isinstance(epochs, Integral) or isinstance(epochs, bool) or epochs < 1:
             raise ValueError(f"epochs must be a positive integer, got {epochs!r}.")
-        self._train(X, resume=hasattr(self, "net_"), epochs=epochs)
+        self._train(X, y, resume=hasattr(self, "net_"), epochs=epochs)
         return self
 
-    def _train(self, X, *, resume, epochs):
+    def _train(self, X, y=None, *, resume, epochs):
         """The one training pipeline of ``fit`` and ``partial_fit``.
 
         prepare (validate ``X``; settle the scaling, code size and seeds of a
@@ -222,15 +222,16 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         ``epochs=None`` is ``fit``: a new net, early stopping on a validation
         split within the epoch budget. An int is ``partial_fit``: that many
         passes over all rows of ``X``, continuing the streaming net and its
-        optimizer. ``resume`` continues the fitted network. Returns the
-        validated ``X``.
+        optimizer. ``resume`` continues the fitted network. ``y`` is the
+        targets of an estimator with ``_supervised`` (otherwise ignored: the
+        target is the input). Returns the validated ``X``.
         """
         streaming = epochs is not None
-        X = check_X(self, X, reset=not resume, allow_nan=self._allow_nan)
-        self._check_data_range(X)
+        X, Y = self._validate_data(X, y, reset=not resume)
+        self._check_data_range(X if Y is None else Y)
         rng = check_random_state(self.random_state)
         X = self._hold_out(X, rng)
-        hidden = self._check_same_architecture() if resume else self._setup(X)
+        hidden = self._check_same_architecture() if resume else self._setup(X, Y)
         penalties = self._check_penalty()
         if streaming:
             if not resume:
@@ -247,6 +248,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
                 self._stream_seed, self._n_chunks = seed, 0
         device = resolve_device(self.device)
         X_scaled = self._scale(X)
+        Y_scaled = None if Y is None else self._scale_targets(Y)
         context = self._init_callback_context(max_subtasks=epochs)
         if context is not None:
             context.call_on_fit_task_begin(estimator=self, X=X)
@@ -255,7 +257,9 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             if streaming and getattr(self, "_streaming", False):
                 net = self.net_  # the stream goes on, with its optimizer
             else:
-                module = self.net_.module_ if resume else self._new_module(X_scaled, hidden, seed)
+                module = self.net_.module_ if resume else self._new_module(
+                    X_scaled, hidden, seed, Y_scaled
+                )
                 callbacks = self._training_callbacks(
                     X, context, split, epochs, patience, streaming
                 )
@@ -265,7 +269,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
                 ).initialize()
             n_before = len(net.history)
             with torch_threads(training_threads(net.module_, self.batch_size, device)):
-                net.partial_fit(self._training_data(X_scaled, device), epochs=epochs)
+                net.partial_fit(self._training_data(X_scaled, device, Y_scaled), epochs=epochs)
 
         self.net_, self._streaming = net, streaming
         if streaming:
@@ -292,9 +296,20 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         calibration rows)."""
         return X
 
-    def _training_data(self, X_scaled, device):
-        """Hook: the ``RowsDataset`` to train on (the target is the input)."""
-        return RowsDataset(torch.from_numpy(X_scaled).to(device))
+    def _validate_data(self, X, y, reset):
+        """Validated ``(X, Y)``: ``Y`` is None unless the estimator is
+        ``_supervised``, whose hook validates both."""
+        return check_X(self, X, reset=reset, allow_nan=self._allow_nan), None
+
+    def _scale_targets(self, Y):
+        """Hook of ``_supervised`` estimators: the targets in the decoder's units."""
+        raise NotImplementedError
+
+    def _training_data(self, X_scaled, device, Y_scaled=None):
+        """Hook: the ``RowsDataset`` to train on (the target is the input,
+        unless there are scaled targets ``Y_scaled``)."""
+        target = None if Y_scaled is None else torch.from_numpy(Y_scaled).to(device)
+        return RowsDataset(torch.from_numpy(X_scaled).to(device), target=target)
 
     def _after_fit(self, X):
         """Hook: fitted statistics of the training rows ``X`` (validated)."""
@@ -308,9 +323,10 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
                 'with MinMaxScaler) or use loss="mse".'
             )
 
-    def _setup(self, X):
+    def _setup(self, X, Y=None):
         """Settle what a new model takes from its first data: code size, image
-        shape and feature scaling. Returns the hidden layer sizes."""
+        shape and feature scaling (a ``_supervised`` estimator's hook adds the
+        targets'). Returns the hidden layer sizes."""
         n_features = X.shape[1]
         hidden = self._check_hidden_layer_sizes()
         self.n_components_ = self._code_width(X)
@@ -323,9 +339,10 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         self.center_, self.scale_ = fit_scaler(X, self.scaling, self._scale_floor)
         return hidden
 
-    def _new_module(self, X_scaled, hidden, seed):
+    def _new_module(self, X_scaled, hidden, seed, Y_scaled=None):
         """A new module for ``hidden`` layers, its weights drawn from a
-        generator seeded with ``seed``, started at PCA with ``init="pca"``."""
+        generator seeded with ``seed``, started at PCA (with targets
+        ``Y_scaled``, reduced-rank regression) with ``init="pca"``."""
         self._module_args = self._architecture(
             len(self.scale_), hidden, self.n_components_, self._image_shape
         )
@@ -333,7 +350,8 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             module = self._module_class(**self._module_args)
         reset_parameters(module, new_generator(seed, "cpu"))
         if self.init == "pca":
-            self._init_module(module, np.nan_to_num(X_scaled) if self._allow_nan else X_scaled)
+            X_init = np.nan_to_num(X_scaled) if self._allow_nan else X_scaled
+            self._init_module(module, X_init, Y_scaled)
         return module
 
     def _check_same_architecture(self):
@@ -380,16 +398,16 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             )
         return self.n_components
 
-    def _check_image_shape(self, n_features):
-        """``image_shape`` as ``(channels, height, width)``, or None."""
-        shape = self.image_shape
+    def _check_image_shape(self, n_features, name="image_shape"):
+        """The parameter ``name`` as ``(channels, height, width)``, or None."""
+        shape = getattr(self, name)
         if shape is None:
             return None
         if len(shape) not in (2, 3) or not all(
             isinstance(s, Integral) and (s >= 1 or s == -1) for s in shape
         ) or list(shape).count(-1) > 1:
             raise ValueError(
-                "image_shape must be (height, width) or (channels, height, width) "
+                f"{name} must be (height, width) or (channels, height, width) "
                 "of positive integers, one of which may be -1, got "
                 f"{shape!r}."
             )
@@ -399,9 +417,9 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             shape = tuple(n_features // known if s == -1 else int(s) for s in shape)
         if int(np.prod(shape)) != n_features:
             raise ValueError(
-                f"image_shape={self.image_shape!r} does not fit rows of {n_features} "
-                "features: the product of its entries must be the number of "
-                "features (channels * height * width)."
+                f"{name}={shape!r} does not fit rows of {n_features} "
+                "columns: the product of its entries must be the number of "
+                "columns (channels * height * width)."
             )
         return shape
 
@@ -479,16 +497,24 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             nested_dropout=self._nested_dropout,
         )
 
-    def _init_module(self, module, X_scaled):
-        """Hook: start the module at PCA's solution for the training loss."""
+    def _init_module(self, module, X_scaled, Y_scaled=None):
+        """Hook: start the module at PCA's solution for the training loss (with
+        targets ``Y_scaled``, reduced-rank regression's)."""
         weight = self._loss_weights()
-        enc_w, enc_b, dec_w, dec_b = pca_init(
-            X_scaled, weight, self.n_components_, whiten=not self.tied_weights
-        )
+        if Y_scaled is None:
+            enc_w, enc_b, dec_w, dec_b = pca_init(
+                X_scaled, weight, self.n_components_, whiten=not self.tied_weights
+            )
+        else:
+            enc_w, enc_b, dec_w, dec_b = reduced_rank_init(
+                X_scaled, Y_scaled, weight, self.n_components_
+            )
         if self.loss == "bce":
             # The decoder outputs logits: fit it to the logits of the data by
             # least squares (with tied weights, only its bias is free).
-            raw = np.clip(X_scaled * self.scale_ + self.center_, 0.01, 0.99)
+            center, scale = self._output_scaling
+            target = X_scaled if Y_scaled is None else Y_scaled
+            raw = np.clip(target * scale + center, 0.01, 0.99)
             target = np.log(raw / (1 - raw))
             if self.tied_weights:
                 dec_b = target.mean(0)
@@ -504,13 +530,21 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
     def _loss_weights(self):
         """Hook: per-feature weights of the squared error in the scaled space.
 
-        Proportional to ``scale_**2``: the error in the units of ``X``, as PCA.
+        Proportional to the squared scale of the decoder's output: the error
+        in the units of ``X`` (of the targets), as PCA.
         """
-        return self.scale_**2 / np.mean(self.scale_**2)
+        scale = self._output_scaling[1]
+        return scale**2 / np.mean(scale**2)
+
+    @property
+    def _output_scaling(self):
+        """Hook: ``(center, scale)`` of what the decoder outputs, in its scaled
+        units: the input's scaling for an autoencoder."""
+        return self.center_, self.scale_
 
     def _criterion(self):
         """Hook: the loss module between the decoder's output and the target."""
-        return ReconstructionLoss(self.loss, self.center_, self.scale_, self._loss_weights())
+        return ReconstructionLoss(self.loss, *self._output_scaling, self._loss_weights())
 
     def _net_params(self):
         """Hook: extra keyword arguments of the net class."""
@@ -584,6 +618,8 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
     _scale_floor = 1e-2
     #: Whether ``fit`` accepts NaN (the imputer's missing values).
     _allow_nan = False
+    #: Whether ``fit`` takes targets ``y`` other than the input.
+    _supervised = False
 
     def _record_history(self, net, n_before, append):
         """Training curves from the epochs ``net`` ran after its first
@@ -623,23 +659,21 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         check_is_fitted(self, "net_")
         return self.net_.module_
 
-    def _affine(self, dtype, device):
-        """``center_`` and ``scale_`` as torch tensors of ``dtype``."""
-        return (
-            as_tensor(self.center_).to(dtype=dtype, device=device),
-            as_tensor(self.scale_).to(dtype=dtype, device=device),
-        )
+    @staticmethod
+    def _affine(scaling, dtype, device):
+        """A ``(center, scale)`` pair as torch tensors of ``dtype``."""
+        return tuple(as_tensor(a).to(dtype=dtype, device=device) for a in scaling)
 
     def _to_net(self, x):
         """Rows in the data's units -> the network's float32 input."""
-        center, scale = self._affine(x.dtype, x.device)
+        center, scale = self._affine((self.center_, self.scale_), x.dtype, x.device)
         return ((x - center) / scale).float()
 
     def _from_net(self, out, dtype):
         """The network's output -> rows in the data's units, of torch ``dtype``."""
         if self.loss == "bce":
             return torch.sigmoid(out).to(dtype)
-        center, scale = self._affine(dtype, out.device)
+        center, scale = self._affine(self._output_scaling, dtype, out.device)
         return out.to(dtype) * scale + center
 
     def _scale(self, X, chunk_size=4096):
@@ -687,7 +721,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         return self._apply(
             lambda z: self._from_net(decode(self._full_code(z.float())), out_dtype),
             Z,
-            (len(self.scale_),),
+            (len(self._output_scaling[1]),),
             dtype,
         )
 

@@ -206,7 +206,9 @@ def _format_default(value):
 def fill_doc(cls):
     """Substitute the shared parameter and attribute docs into ``cls.__doc__``.
 
-    Each ``default=`` is taken from ``cls.__init__``'s signature and the
+    Only the parameters of ``cls.__init__``'s signature that its docstring
+    does not document itself are filled in. Each ``default=`` is taken from
+    the signature and the
     automatic step budget from ``cls._auto_steps`` (and the input clip from
     ``cls._input_clip``), so a subclass with other
     defaults is documented truthfully.
@@ -219,8 +221,16 @@ def fill_doc(cls):
         name = match.group(1)
         return f"{match.group(0).split(', default=')[0]}, default={_format_default(defaults[name])}"
 
+    # One block per shared parameter; a class documents those of its own
+    # signature, and its own text of a parameter replaces the shared one.
+    blocks = re.split(r"^(?=    \w+ : )", BASE_PARAMETERS, flags=re.M)
+    own = set(re.findall(r"^    (\w+) : ", cls.__doc__, flags=re.M))
+    kept = "".join(
+        block for block in blocks
+        if block and (name := block.split(" : ")[0].strip()) in defaults and name not in own
+    )
     parameters = re.sub(
-        r"^    (\w+) : .*?, default=.*$", own_default, BASE_PARAMETERS, flags=re.M
+        r"^    (\w+) : .*?, default=.*$", own_default, kept, flags=re.M
     ).replace("{auto_steps}", str(cls._auto_steps))
     parameters = parameters.replace("{input_clip}", f"{cls._input_clip:g}")
     # Each block ends with a blank line, before the next section's header.

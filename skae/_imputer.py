@@ -183,11 +183,9 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
         return super()._resolve_n_components(n_features)
 
     def _criterion(self):
-        return MaskedReconstructionLoss(
-            self.loss, self.center_, self.scale_, self._loss_weights()
-        )
+        return MaskedReconstructionLoss(self.loss, *self._output_scaling, self._loss_weights())
 
-    def _training_data(self, X_scaled, device):
+    def _training_data(self, X_scaled, device, Y_scaled=None):
         target = torch.from_numpy(X_scaled).to(device)
         return RowsDataset(torch.nan_to_num(target), target=target)
 

@@ -209,6 +209,13 @@ class Autoencoder(nn.Module):
     nested_dropout : bool
         In training, zero a random tail of each row's code (``drop_tail``),
         so that the code's leading units carry the most.
+    n_outputs : int or None
+        Width of the decoder's output when it is not the input's (an
+        encoder-decoder for paired data); None: ``n_features``.
+    output_shape : tuple of int or None
+        ``(channels, height, width)`` of an output row: the decoder then
+        mirrors the convolutions an encoder of such images would have, so
+        that its transposed convolutions end at that shape.
     input_clip : float or None
         Only with a linear path: the network beside it sees the input clipped
         to ``[-input_clip, input_clip]``, while the linear path sees all of
@@ -228,6 +235,8 @@ class Autoencoder(nn.Module):
         feature_weight=None,
         input_clip=None,
         nested_dropout=False,
+        n_outputs=None,
+        output_shape=None,
     ):
         super().__init__()
         hidden = tuple(hidden_layer_sizes)
@@ -235,12 +244,20 @@ class Autoencoder(nn.Module):
         self.nested_dropout = nested_dropout
         self.tied_weights = tied_weights
         self.encoder = Encoder(n_features, hidden, n_components, activation, image_shape)
-        self.decoder = Decoder(self.encoder, tied=tied_weights)
+        if n_outputs is None:
+            n_outputs, mirrored = n_features, self.encoder
+        else:
+            if tied_weights:
+                raise ValueError("Tied weights need the output to be the input.")
+            # The decoder mirrors the encoder that outputs of this shape would have.
+            mirrored = Encoder(n_outputs, hidden, n_components, activation, output_shape)
+        self.decoder = Decoder(mirrored, tied=tied_weights)
+        self._decoder_multiply_adds = mirrored.multiply_adds()
         self.has_linear_path = bool(linear_path and hidden)
         if self.has_linear_path:
             self.encoder_linear = nn.Linear(n_features, n_components, bias=False)
             if not tied_weights:
-                self.decoder_linear = nn.Linear(n_components, n_features, bias=False)
+                self.decoder_linear = nn.Linear(n_components, n_outputs, bias=False)
         weight = torch.ones(n_features) if feature_weight is None else feature_weight
         # A copy: loading weights must never write into the caller's array.
         self.register_buffer("feature_weight", torch.as_tensor(weight, dtype=torch.float32).clone())
@@ -300,9 +317,12 @@ class Autoencoder(nn.Module):
         return [p for p in self.parameters() if p.dim() > 1 and id(p) not in linear]
 
     def multiply_adds(self):
-        """Multiply-adds of one row's forward pass (the decoder mirrors the encoder)."""
-        linear = self.encoder_linear.weight.numel() if self.has_linear_path else 0
-        return 2 * (self.encoder.multiply_adds() + linear)
+        """Multiply-adds of one row's forward pass."""
+        linear = 0
+        if self.has_linear_path:
+            linear = 2 * self.encoder_linear.weight.numel() if self.tied_weights else (
+                self.encoder_linear.weight.numel() + self.decoder_linear.weight.numel())
+        return self.encoder.multiply_adds() + self._decoder_multiply_adds + linear
 
     def linear_weights(self):
         """The encoder's and decoder's linear maps ``(A, C)``, as PCA initialises them."""
@@ -320,7 +340,7 @@ class Autoencoder(nn.Module):
 
         Shapes: ``encoder_weight`` ``(n_components, n_features)``,
         ``encoder_bias`` ``(n_components,)``, ``decoder_weight``
-        ``(n_features, n_components)``, ``decoder_bias`` ``(n_features,)``.
+        ``(n_outputs, n_components)``, ``decoder_bias`` ``(n_outputs,)``.
         Afterwards ``encode(x) == encoder_weight @ x + encoder_bias`` and
         ``decode(z) == decoder_weight @ z + decoder_bias`` exactly. With tied
         weights the decoder must be the encoder's tied transpose,

@@ -83,3 +83,42 @@ def pca_init(X_scaled, weight, n_components, whiten=True, chunk_size=4096):
     enc_b = -enc_w @ center
     dec_w = (V * gain) / root_w[:, None]
     return enc_w, enc_b, dec_w, center
+
+
+def reduced_rank_init(X_scaled, Y_scaled, weight, n_components, chunk_size=4096):
+    """Linear encoder and decoder of reduced-rank regression of ``Y`` on ``X``.
+
+    The linear map of rank ``n_components`` that minimises the squared error
+    of ``Y_scaled`` weighted per column by ``weight`` (Izenman, 1975): the
+    least-squares coefficients ``B``, then the leading principal axes ``V``
+    of the weighted fitted values ``X B``. Returns ``(enc_w, enc_b, dec_w,
+    dec_b)`` as ``pca_init`` does, with whitened codes: ``z = enc_w @ x +
+    enc_b`` and ``dec_w @ z + dec_b`` is the rank-``n_components``
+    prediction. Units beyond the rank of ``X B`` start at zero. With ``Y =
+    X`` this is PCA's solution. A ridge of 1e-6 of the mean variance keeps
+    collinear inputs solvable.
+    """
+    n_samples, n_features = X_scaled.shape
+    n_outputs = Y_scaled.shape[1]
+    x_mean = np.mean(X_scaled, axis=0, dtype=np.float64)
+    y_mean = np.mean(Y_scaled, axis=0, dtype=np.float64)
+    root_w = np.sqrt(weight)
+    sxx, sxy = np.zeros((n_features, n_features)), np.zeros((n_features, n_outputs))
+    for start in range(0, n_samples, chunk_size):
+        U = X_scaled[start : start + chunk_size] - x_mean
+        sxx += U.T @ U
+        sxy += U.T @ ((Y_scaled[start : start + chunk_size] - y_mean) * root_w)
+    ridge = 1e-6 * max(np.trace(sxx) / n_features, 1e-12)
+    B = np.linalg.solve(sxx + ridge * np.eye(n_features), sxy)  # weighted outputs
+    eigvals, eigvecs = np.linalg.eigh(B.T @ sxx @ B / n_samples)
+    order = np.argsort(eigvals)[::-1][:n_components]
+    V, lam = eigvecs[:, order], np.maximum(eigvals[order], 0.0)
+    V *= np.sign(V[np.argmax(np.abs(V), axis=0), np.arange(V.shape[1])])
+    live = lam > max(lam[0] if len(lam) else 0.0, 1e-12) * 1e-9
+    gain = np.where(live, np.sqrt(np.where(live, lam, 1.0)), 1.0)
+    enc_w = np.zeros((n_components, n_features))
+    dec_w = np.zeros((n_outputs, n_components))
+    k = len(order)
+    enc_w[:k] = np.where(live[:, None], (B @ V / gain).T, 0.0)
+    dec_w[:, :k] = np.where(live[None, :], V * gain / root_w[:, None], 0.0)
+    return enc_w, -enc_w @ x_mean, dec_w, y_mean

@@ -10,8 +10,9 @@ implement ``corrupt`` and draw with its ``_rand`` / ``_randn`` / ``_mask``
 helpers, which use that generator.
 """
 
+import math
 from dataclasses import dataclass
-from numbers import Real
+from numbers import Integral, Real
 
 import torch
 from sklearn.base import BaseEstimator
@@ -21,7 +22,7 @@ from ._scaling import column_stats
 from ._torch_utils import current_generator, rand, randn
 
 __all__ = ["BaseNoise", "GaussianNoise", "MaskingNoise", "SaltPepperNoise", "SwapNoise",
-           "FeatureStats"]
+           "BlockMasking", "FeatureStats"]
 
 
 @dataclass
@@ -216,6 +217,98 @@ class SwapNoise(BaseNoise):
         )
         swapped = torch.gather(X, 0, donors)
         return torch.where(self._mask(X), swapped, X)
+
+
+class BlockMasking(BaseNoise):
+    """Remove one random rectangular block of pixels from each image row.
+
+    For rows that are images, flattened: with probability ``level`` a row
+    loses a block of ``h`` by ``w`` pixels (each drawn uniformly from
+    ``block_size``), at a uniformly drawn place, in every channel; the block
+    is set to ``fill``. A denoising autoencoder trained with it learns to
+    fill large holes from their surroundings (inpainting), where
+    independent masking only teaches it to fill isolated pixels.
+
+    Parameters
+    ----------
+    level : float, default=1.0
+        Probability that a row loses a block.
+    block_size : int or tuple of two int, default=(3, 4)
+        Smallest and largest height (and width) of a block, in pixels; an
+        int is a fixed size.
+    image_shape : tuple of int or None, default=None
+        ``(height, width)`` or ``(channels, height, width)`` of a row; None
+        takes square one-channel images (64 features: 8x8).
+    fill : float, default=0.0
+        The value of the removed pixels, in the units of the data.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skae.noise import BlockMasking, FeatureStats
+    >>> X = torch.ones(5, 64)
+    >>> out = BlockMasking(block_size=2).corrupt(X, FeatureStats.from_array(X.numpy()))
+    >>> (out == 0).sum(dim=1).tolist()
+    [4, 4, 4, 4, 4]
+    """
+
+    _parameter_constraints: dict = {
+        "level": [Interval(Real, 0, 1, closed="both")],
+        "block_size": [Interval(Integral, 1, None, closed="left"), tuple],
+        "image_shape": [tuple, None],
+        "fill": [Real],
+    }
+
+    def __init__(self, level=1.0, block_size=(3, 4), image_shape=None, fill=0.0):
+        super().__init__(level)
+        self.block_size = block_size
+        self.image_shape = image_shape
+        self.fill = fill
+
+    def _shape(self, n_features):
+        shape = self.image_shape
+        if shape is None:
+            side = math.isqrt(n_features)
+            if side * side != n_features:
+                raise ValueError(
+                    f"BlockMasking needs image_shape for rows of {n_features} features, "
+                    "which are not square images."
+                )
+            return 1, side, side
+        shape = (1, *shape) if len(shape) == 2 else tuple(shape)
+        if math.prod(shape) != n_features:
+            raise ValueError(
+                f"BlockMasking(image_shape={self.image_shape!r}) does not fit rows "
+                f"of {n_features} features."
+            )
+        return shape
+
+    def corrupt(self, X, stats):
+        channels, height, width = self._shape(X.shape[1])
+        low, high = ((self.block_size,) * 2 if isinstance(self.block_size, Integral)
+                     else self.block_size)
+        if not 1 <= low <= high <= min(height, width):
+            raise ValueError(
+                f"block_size={self.block_size!r} must be from 1 up to the image's "
+                f"{height}x{width}, smallest first."
+            )
+        n = len(X)
+
+        def uniform_int(lo, hi):  # per row, lo..hi inclusive (tensors allowed)
+            drawn = (lo + rand((n,), X) * (hi - lo + 1)).floor().long()
+            return torch.minimum(drawn, torch.as_tensor(hi, device=X.device))
+
+        h, w = uniform_int(low, high), uniform_int(low, high)
+        top, left = uniform_int(0, height - h), uniform_int(0, width - w)
+        rows = torch.arange(height, device=X.device)
+        cols = torch.arange(width, device=X.device)
+        inside = (
+            ((rows >= top[:, None]) & (rows < (top + h)[:, None]))[:, :, None]
+            & ((cols >= left[:, None]) & (cols < (left + w)[:, None]))[:, None, :]
+        )
+        inside &= (rand((n,), X) < self.level)[:, None, None]
+        mask = inside[:, None].expand(n, channels, height, width).reshape(n, -1)
+        return X.masked_fill(mask, self.fill)
 
 
 NOISES = {

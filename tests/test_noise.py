@@ -108,3 +108,46 @@ def test_noise_draws_from_the_fits_generator_only(data):
     for a, b in zip(*draws):
         assert torch.equal(a, b)
     assert torch.equal(torch.get_rng_state(), state)
+
+
+def test_block_masking_removes_one_rectangle_per_row():
+    from skae.noise import BlockMasking
+
+    X = torch.rand(500, 3 * 6 * 8) + 1.0  # no zeros: the removed pixels are the zeros
+    noise = BlockMasking(block_size=(2, 4), image_shape=(3, 6, 8))
+    out = noise.corrupt(X, FeatureStats.from_array(X.numpy()))
+    removed = (out == 0).reshape(500, 3, 6, 8)
+    # The same block in every channel, and nothing else changed.
+    assert torch.equal(removed[:, 0], removed[:, 1]) and torch.equal(removed[:, 0], removed[:, 2])
+    assert torch.equal(out[out != 0], X[out != 0])
+    sizes = set()
+    for block in removed[:, 0]:
+        rows, cols = torch.nonzero(block.any(1)).ravel(), torch.nonzero(block.any(0)).ravel()
+        h, w = len(rows), len(cols)
+        # A full rectangle of contiguous rows and columns.
+        assert block.sum() == h * w and rows.max() - rows.min() == h - 1
+        assert cols.max() - cols.min() == w - 1
+        sizes.add((h, w))
+    assert sizes == {(h, w) for h in range(2, 5) for w in range(2, 5)}
+
+
+def test_block_masking_level_is_the_share_of_rows_with_a_block():
+    from skae.noise import BlockMasking
+
+    X = torch.ones(4000, 64)
+    out = BlockMasking(level=0.3, fill=-1.0).corrupt(X, FeatureStats.from_array(X.numpy()))
+    assert (out == -1).any(1).float().mean().item() == pytest.approx(0.3, abs=0.03)
+    assert set(out.unique().tolist()) == {-1.0, 1.0}
+
+
+@pytest.mark.parametrize("kwargs, n_features, match", [
+    ({}, 60, "needs image_shape for rows of 60 features"),
+    ({"image_shape": (4, 4)}, 64, r"image_shape=\(4, 4\)\) does not fit rows of 64"),
+    ({"block_size": 9}, 64, "block_size=9 must be from 1 up to the image's 8x8"),
+])
+def test_block_masking_errors_name_the_problem(kwargs, n_features, match):
+    from skae.noise import BlockMasking
+
+    X = torch.ones(3, n_features)
+    with pytest.raises(ValueError, match=match):
+        BlockMasking(**kwargs).corrupt(X, FeatureStats.from_array(X.numpy()))
