@@ -4,13 +4,17 @@
   2x2 to 4x4 (16 inputs) -> the 8x8 image (64 outputs), 75/25 split.
   ``EncoderDecoderRegressor`` against ``Ridge``, ``KNeighborsRegressor``,
   ``MLPRegressor(hidden_layer_sizes=(256, 128), early_stopping=True)`` and
-  bicubic upsampling (``scipy.ndimage.zoom(order=3)``).
+  bicubic upsampling (``scipy.ndimage.zoom(order=3)``). ``superres-split``:
+  the same with a 50/50 split (half the training rows).
 - Colorization: 8x8 patches of scikit-image's colour photos, grey patch in
   (64) -> RGB patch out (192); trained on the patches of some photos, tested
-  on the others. The same baselines, and predicting grey.
+  on the others (``colorization``), or trained on the left half of every
+  photo and tested on the right halves (``colorization-halves``). The same
+  baselines, and predicting grey.
 - Inpainting: digits in [0, 1] with one random block of 3x3 to 4x4 pixels
-  removed per test row; ``DenoisingAutoencoder(noise=BlockMasking())``
-  trained on clean rows fills it through ``inverse_transform(transform())``,
+  removed per test row; ``DenoisingAutoencoder(n_components=16,
+  noise=BlockMasking(fill=0.5))`` trained on clean rows fills it (holes set
+  to 0.5 as in training) through ``inverse_transform(transform())``,
   against ``KNNImputer`` and ``IterativeImputer`` fitted on the same rows.
   The score is the MSE over the removed pixels.
 
@@ -62,10 +66,10 @@ def pool(images, factor=2):
     return images.reshape(n, h // factor, factor, w // factor, factor).mean(axis=(2, 4))
 
 
-def superres_data(seed):
+def superres_data(seed, test_size=0.25):
     X = digits01()
     small = pool(X.reshape(-1, 8, 8)).reshape(len(X), 16)
-    return train_test_split(small, X, test_size=0.25, random_state=seed)
+    return train_test_split(small, X, test_size=test_size, random_state=seed)
 
 
 def bicubic(small):
@@ -73,7 +77,7 @@ def bicubic(small):
     return np.stack([ndimage.zoom(im, 2, order=3) for im in images]).reshape(len(small), 64)
 
 
-def photo_patches(name, size=8, stride=8, max_patches=3000, seed=0):
+def photo_patches(name, size=8, stride=8, max_patches=3000, seed=0, keep_position=False):
     from skimage import data, transform
 
     image = getattr(data, name)()
@@ -85,17 +89,36 @@ def photo_patches(name, size=8, stride=8, max_patches=3000, seed=0):
     if scale < 1:
         image = transform.rescale(image, scale, channel_axis=2, anti_aliasing=True)
     h, w, _ = image.shape
-    patches = np.stack([
-        image[i : i + size, j : j + size]
-        for i in range(0, h - size + 1, stride) for j in range(0, w - size + 1, stride)
-    ])
+    corners = [(i, j) for i in range(0, h - size + 1, stride)
+               for j in range(0, w - size + 1, stride)]
+    patches = np.stack([image[i : i + size, j : j + size] for i, j in corners])
     rng = np.random.RandomState(seed)
-    if len(patches) > max_patches:
+    if max_patches is not None and len(patches) > max_patches:
         patches = patches[rng.choice(len(patches), max_patches, replace=False)]
     grey = patches @ np.array([0.2125, 0.7154, 0.0721])
     # RGB as channels first, flattened: (3, size, size) per row.
     colour = patches.transpose(0, 3, 1, 2).reshape(len(patches), -1)
+    if keep_position:
+        left = np.array([j + size <= w // 2 for _, j in corners])
+        keep = left | np.array([j >= w // 2 for _, j in corners])
+        return grey.reshape(len(patches), -1)[keep], colour[keep], left[keep]
     return grey.reshape(len(patches), -1), colour
+
+
+def colorization_halves_data(seed):
+    """Left halves of every photo to train on, right halves to test on."""
+    parts = {"train": ([], []), "test": ([], [])}
+    for name in PHOTOS:
+        s = photo_patches(name, seed=seed, max_patches=None, keep_position=True)
+        if s is None:
+            continue
+        grey, colour, left = s
+        for key, rows in (("train", left), ("test", ~left)):
+            parts[key][0].append(grey[rows])
+            parts[key][1].append(colour[rows])
+    X_train, Y_train = (np.vstack(p) for p in parts["train"])
+    X_test, Y_test = (np.vstack(p) for p in parts["test"])
+    return X_train, X_test, Y_train, Y_test, PHOTOS
 
 
 def colorization_data(seed):
@@ -115,18 +138,14 @@ def colorization_data(seed):
     return X_train, X_test, Y_train, Y_test, names
 
 
-def skae_regressor(task, seed, **params):
-    if task == "superres":
-        return EncoderDecoderRegressor(random_state=seed, **params)
-    return EncoderDecoderRegressor(random_state=seed, **params)
-
-
 def run_regression(task, seed, params):
-    if task == "superres":
-        X_train, X_test, Y_train, Y_test = superres_data(seed)
+    if task.startswith("superres"):
+        test_size = 0.25 if task == "superres" else 0.5
+        X_train, X_test, Y_train, Y_test = superres_data(seed, test_size)
         extra = {"bicubic": mse(bicubic(X_test), Y_test)}
     else:
-        X_train, X_test, Y_train, Y_test, names = colorization_data(seed)
+        load = colorization_data if task == "colorization" else colorization_halves_data
+        X_train, X_test, Y_train, Y_test, names = load(seed)
         grey = np.repeat(X_test.reshape(-1, 1, 64), 3, axis=1).reshape(len(X_test), -1)
         extra = {"grey": mse(grey, Y_test)}
     scores = dict(extra)
@@ -137,7 +156,7 @@ def run_regression(task, seed, params):
         times[name] = time.perf_counter() - t
         scores[name] = mse(model.predict(X_test), Y_test)
     t = time.perf_counter()
-    model = skae_regressor(task, seed, **params).fit(X_train, Y_train)
+    model = EncoderDecoderRegressor(random_state=seed, **params).fit(X_train, Y_train)
     times["skae"] = time.perf_counter() - t
     scores["skae"] = mse(model.predict(X_test), Y_test)
     return scores, times
@@ -168,9 +187,11 @@ def run_inpainting(seed, params):
         times[name] = time.perf_counter() - t
         scores[name] = mse(imputer.transform(missing)[mask], X_test[mask])
     t = time.perf_counter()
-    dae = DenoisingAutoencoder(noise=BlockMasking(), random_state=seed, **params).fit(X_train)
+    params = {"n_components": 16, **params}
+    dae = DenoisingAutoencoder(noise=BlockMasking(fill=0.5), random_state=seed, **params)
+    dae.fit(X_train)
     times["skae"] = time.perf_counter() - t
-    filled = dae.inverse_transform(dae.transform(np.where(mask, 0.0, X_test)))
+    filled = dae.inverse_transform(dae.transform(np.where(mask, 0.5, X_test)))
     scores["skae"] = mse(filled[mask], X_test[mask])
     return scores, times
 
@@ -178,7 +199,8 @@ def run_inpainting(seed, params):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--task", nargs="+", default=["superres", "colorization", "inpainting"])
+    parser.add_argument("--task", nargs="+", default=[
+        "superres", "superres-split", "colorization", "colorization-halves", "inpainting"])
     parser.add_argument("--params", default="{}", help="skae parameters, as a Python dict")
     args = parser.parse_args()
     params = eval(args.params)  # noqa: S307 (a benchmark's own command line)
@@ -190,7 +212,7 @@ def main():
                 reference = ["KNNImputer", "IterativeImputer"]
             else:
                 scores, times = run_regression(task, seed, params)
-                reference = ["Ridge", "KNN", "MLP"] + (["bicubic"] if task == "superres" else [])
+                reference = ["Ridge", "KNN", "MLP"] + (["bicubic"] if task.startswith("superres") else [])
             best = min(reference, key=scores.get)
             rows.append((seed, scores, times, best))
             ratio = scores["skae"] / scores[best]

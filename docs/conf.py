@@ -24,6 +24,7 @@ extensions = [
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "myst_parser",
+    "matplotlib.sphinxext.plot_directive",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "generated/*.examples", "auto_examples/*.ipynb",
@@ -31,6 +32,9 @@ exclude_patterns = ["_build", "generated/*.examples", "auto_examples/*.ipynb",
                     "auto_examples/*.zip", "auto_examples/**/*.zip"]
 myst_heading_anchors = 3
 suppress_warnings = ["myst.xref_missing"]
+if os.environ.get("SKAE_DOCS_FAST"):
+    # The gallery's examples do not run, so the pages' figures from it are missing.
+    suppress_warnings.append("image.not_readable")
 
 autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": False}
@@ -58,26 +62,48 @@ sphinx_gallery_conf = {
     "plot_gallery": "False" if os.environ.get("SKAE_DOCS_FAST") else "True",
 }
 
-html_theme = "alabaster"
+html_theme = "pydata_sphinx_theme"
+html_title = "skae"
+html_theme_options = {
+    "logo": {"text": "skae"},
+    "navbar_align": "left",
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "secondary_sidebar_items": ["page-toc"],
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version"],
+}
+html_sidebars = {"index": [], "benchmarks": [], "design_notes": []}
 html_static_path = []
+# Figures drawn by ``plot::`` directives in the pages: one PNG each, no links to code.
+plot_formats = [("png", 100)]
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_include_source = False
+
+
+#: The API page's sections: a title, a line, and the names of ``skae.__all__``.
+API_SECTIONS = [
+    ("Estimators", "The models: each one is fitted, used and saved like scikit-learn's.",
+     "skae", lambda obj: isinstance(obj, type)),
+    ("Noise", "Corruptions for ``DenoisingAutoencoder(noise=...)``.", "skae.noise", None),
+    ("Penalties", "Terms added to the training loss (``penalty=...``).", "skae.penalties", None),
+    ("Plotting", "Displays in scikit-learn's style: ``from_estimator(...)``, then ``plot``.",
+     "skae.plotting", None),
+]
 
 
 def _write_api_page():
-    """docs/api.rst, generated from ``skae.__all__``: classes, then each module's."""
-    lines = ["API reference", "=============", "", "Generated from ``skae.__all__``.", "",
-             "Estimators", "----------", "", ".. currentmodule:: skae", "",
-             ".. autosummary::", "   :toctree: generated/", ""]
-    lines += [f"   {name}" for name in skae.__all__ if isinstance(getattr(skae, name), type)]
-    lines.append("")
-    for name in skae.__all__:
-        module = getattr(skae, name)
-        if hasattr(module, "__all__") and not isinstance(module, type):
-            title = f"``skae.{name}``"
-            summary = module.__doc__.strip().splitlines()[0]
-            lines += [title, "-" * len(title), "", summary, "",
-                      f".. currentmodule:: skae.{name}", "", ".. autosummary::",
-                      "   :toctree: generated/", ""]
-            lines += [f"   {member}" for member in module.__all__] + [""]
+    """docs/api.rst, generated from ``skae.__all__`` and the modules' ``__all__``."""
+    lines = ["API reference", "=============", ""]
+    for title, summary, module_name, keep in API_SECTIONS:
+        if module_name == "skae":
+            names = [n for n in skae.__all__ if keep(getattr(skae, n))]
+        else:
+            names = list(getattr(skae, module_name.split(".")[1]).__all__)
+        lines += [title, "-" * len(title), "", summary, "", f".. currentmodule:: {module_name}",
+                  "", ".. autosummary::", "   :toctree: generated/", ""]
+        lines += [f"   {name}" for name in names] + [""]
     (HERE / "api.rst").write_text("\n".join(lines))
 
 

@@ -211,6 +211,29 @@ class EncoderDecoderRegressor(
         )
         return Y.ravel() if self._single_target else Y
 
+    def score(self, X, y):
+        """The coefficient of determination R² of ``predict(X)`` against ``y``.
+
+        As every scikit-learn regressor's ``score``: averaged uniformly over
+        the outputs, 1 for perfect predictions.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Inputs.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets.
+
+        Returns
+        -------
+        score : float
+            R² of the predictions.
+        """
+        from sklearn.metrics import r2_score
+
+        return float(r2_score(y, self.predict(X)))
+
     def transform(self, X):
         """Encode ``X`` into codes of ``n_components`` columns.
 

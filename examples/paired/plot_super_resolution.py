@@ -35,7 +35,7 @@ predictions = {
     "bicubic": np.stack([ndimage.zoom(x.reshape(4, 4), 2, order=3) for x in X_test])
     .reshape(len(X_test), 64),
     "Ridge": Ridge().fit(X_train, Y_train).predict(X_test),
-    "MLPRegressor": MLPRegressor((256, 128), early_stopping=True, max_iter=500,
+    "MLPRegressor": MLPRegressor(hidden_layer_sizes=(256, 128), early_stopping=True, max_iter=500,
                                  random_state=0).fit(X_train, Y_train).predict(X_test),
     "EncoderDecoderRegressor": model.predict(X_test),
 }
