@@ -88,7 +88,7 @@ API_SECTIONS = [
      "skae", lambda obj: isinstance(obj, type)),
     ("Noise", "Corruptions for ``DenoisingAutoencoder(noise=...)``.", "skae.noise", None),
     ("Penalties", "Terms added to the training loss (``penalty=...``).", "skae.penalties", None),
-    ("Plotting", "Displays in scikit-learn's style: ``from_estimator(...)``, then ``plot``.",
+    ("Plotting: Displays", "Displays in scikit-learn's style: ``from_estimator(...)``, then ``plot``.",
      "skae.plotting", None),
 ]
 
