@@ -222,13 +222,14 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         ``epochs=None`` is ``fit``: a new net, early stopping on a validation
         split within the epoch budget. An int is ``partial_fit``: that many
         passes over all rows of ``X``, continuing the streaming net and its
-        optimizer. ``resume`` continues the fitted network. ``y`` is the
-        targets of an estimator with ``_supervised`` (otherwise ignored: the
-        target is the input). Returns the validated ``X``.
+        optimizer. ``resume`` continues the fitted network. ``y`` holds the
+        targets of an estimator whose ``_validate_data`` hook takes them
+        (otherwise it is ignored: the target is the input). Returns the
+        validated ``X``.
         """
         streaming = epochs is not None
         X, Y = self._validate_data(X, y, reset=not resume)
-        self._check_data_range(X if Y is None else Y)
+        self._check_data_range(X if Y is None else Y, "X" if Y is None else "y")
         rng = check_random_state(self.random_state)
         X = self._hold_out(X, rng)
         hidden = self._check_same_architecture() if resume else self._setup(X, Y)
@@ -297,12 +298,13 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         return X
 
     def _validate_data(self, X, y, reset):
-        """Validated ``(X, Y)``: ``Y`` is None unless the estimator is
-        ``_supervised``, whose hook validates both."""
+        """Hook: validated ``(X, Y)``. ``Y``, the targets, is None for an
+        autoencoder; an estimator trained on pairs validates ``y`` here."""
         return check_X(self, X, reset=reset, allow_nan=self._allow_nan), None
 
     def _scale_targets(self, Y):
-        """Hook of ``_supervised`` estimators: the targets in the decoder's units."""
+        """Hook: validated targets ``Y`` in the decoder's units (only called
+        when ``_validate_data`` returns targets)."""
         raise NotImplementedError
 
     def _training_data(self, X_scaled, device, Y_scaled=None):
@@ -314,19 +316,19 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
     def _after_fit(self, X):
         """Hook: fitted statistics of the training rows ``X`` (validated)."""
 
-    def _check_data_range(self, X):
+    def _check_data_range(self, X, name="X"):
         low, high = (np.nanmin(X), np.nanmax(X)) if self.loss == "bce" else (0, 1)
         if low < 0 or high > 1:
             raise ValueError(
-                'loss="bce" needs data in [0, 1], but X ranges over '
+                f'loss="bce" needs data in [0, 1], but {name} ranges over '
                 f"[{low:.4g}, {high:.4g}]. Scale it first (for example "
                 'with MinMaxScaler) or use loss="mse".'
             )
 
     def _setup(self, X, Y=None):
         """Settle what a new model takes from its first data: code size, image
-        shape and feature scaling (a ``_supervised`` estimator's hook adds the
-        targets'). Returns the hidden layer sizes."""
+        shape and feature scaling (an estimator trained on targets ``Y`` adds
+        their scaling). Returns the hidden layer sizes."""
         n_features = X.shape[1]
         hidden = self._check_hidden_layer_sizes()
         self.n_components_ = self._code_width(X)
@@ -618,8 +620,6 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
     _scale_floor = 1e-2
     #: Whether ``fit`` accepts NaN (the imputer's missing values).
     _allow_nan = False
-    #: Whether ``fit`` takes targets ``y`` other than the input.
-    _supervised = False
 
     def _record_history(self, net, n_before, append):
         """Training curves from the epochs ``net`` ran after its first

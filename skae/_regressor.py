@@ -135,7 +135,6 @@ class EncoderDecoderRegressor(
 
     #: The decoder has its own weights: the output is not the input.
     tied_weights = False
-    _supervised = True
 
     def __init__(
         self,
@@ -186,6 +185,32 @@ class EncoderDecoderRegressor(
         """
         self._fit(X, y)
         return self
+
+    def partial_fit(self, X, y, epochs=1):
+        """Train on one chunk of pairs, continuing from the previous calls.
+
+        As the other estimators' ``partial_fit``: the first call settles the
+        scaling of inputs and targets, the code size and the starting point
+        (reduced-rank regression of this chunk); each call trains ``epochs``
+        passes over its chunk, keeping the optimizer's state.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            One chunk of inputs.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Their targets.
+
+        epochs : int, default=1
+            Passes over this chunk.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained on one more chunk.
+        """
+        return super().partial_fit(X, y, epochs=epochs)
 
     def predict(self, X):
         """Predict the targets of ``X``.
