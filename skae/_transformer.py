@@ -61,7 +61,7 @@ class AutoencoderTransformer(
     >>> from sklearn.datasets import load_digits
     >>> from skae import AutoencoderTransformer
     >>> X, _ = load_digits(return_X_y=True)
-    >>> ae = AutoencoderTransformer(n_components=8, random_state=0)
+    >>> ae = AutoencoderTransformer(n_components=8, max_epochs=20, random_state=0)
     >>> ae.fit_transform(X).shape
     (1797, 8)
     >>> ae.inverse_transform(ae.transform(X[:3])).shape
@@ -354,7 +354,7 @@ default="gaussian"
     >>> from skae import DenoisingAutoencoder
     >>> X, _ = load_digits(return_X_y=True)
     >>> X = X / 16
-    >>> dae = DenoisingAutoencoder(n_components=16, noise="masking", random_state=0)
+    >>> dae = DenoisingAutoencoder(16, noise="masking", max_epochs=20, random_state=0)
     >>> X_noisy = X * (np.random.RandomState(0).rand(*X.shape) > 0.3)
     >>> dae.fit(X).inverse_transform(dae.transform(X_noisy)).shape
     (1797, 64)
