@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, RegressorMixin, TransformerMixin
+from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import BaseAutoencoder
@@ -255,8 +256,6 @@ class EncoderDecoderRegressor(
         score : float
             R² of the predictions.
         """
-        from sklearn.metrics import r2_score
-
         return float(r2_score(y, self.predict(X)))
 
     def transform(self, X):
