@@ -620,6 +620,8 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
     _scale_floor = 1e-2
     #: Whether ``fit`` accepts NaN (the imputer's missing values).
     _allow_nan = False
+    #: Shared fitted attributes (``_docs.BASE_ATTRIBUTES``) a subclass does not have.
+    _undocumented_attributes = ()
 
     def _record_history(self, net, n_before, append):
         """Training curves from the epochs ``net`` ran after its first

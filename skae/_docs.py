@@ -150,7 +150,7 @@ BASE_ATTRIBUTES = """\
         The trained skorch net.
 
     module_ : torch.nn.Module
-        The trained autoencoder (``net_.module_``).
+        The trained network (``net_.module_``).
 
     center_, scale_ : ndarray of shape (n_features,)
         The internal feature scaling: the network sees
@@ -207,7 +207,8 @@ def fill_doc(cls):
     """Substitute the shared parameter and attribute docs into ``cls.__doc__``.
 
     Only the parameters of ``cls.__init__``'s signature that its docstring
-    does not document itself are filled in. Each ``default=`` is taken from
+    does not document itself are filled in, and the shared attributes but
+    those in ``cls._undocumented_attributes``. Each ``default=`` is taken from
     the signature and the
     automatic step budget from ``cls._auto_steps`` (and the input clip from
     ``cls._input_clip``), so a subclass with other
@@ -235,7 +236,11 @@ def fill_doc(cls):
     parameters = parameters.replace("{input_clip}", f"{cls._input_clip:g}")
     # Each block ends with a blank line, before the next section's header.
     cls.__doc__ = cls.__doc__.replace("{base_parameters}", parameters.rstrip("\n") + "\n")
-    cls.__doc__ = cls.__doc__.replace("{base_attributes}", BASE_ATTRIBUTES.rstrip("\n") + "\n")
+    attributes = "".join(
+        block for block in re.split(r"^(?=    \w+[\w, ]* : )", BASE_ATTRIBUTES, flags=re.M)
+        if block and block.split(" : ")[0].strip() not in cls._undocumented_attributes
+    )
+    cls.__doc__ = cls.__doc__.replace("{base_attributes}", attributes.rstrip("\n") + "\n")
     cls.__doc__ = cls.__doc__.replace(
         "{transformer_attributes}", TRANSFORMER_ATTRIBUTES.rstrip("\n") + "\n"
     )

@@ -76,37 +76,7 @@ class EncoderDecoderRegressor(
         ``(Y - target_center_) / target_scale_``. The loss is the squared
         error in the units of ``Y``.
 
-    net_ : skorch.NeuralNet
-        The trained skorch net.
-
-    module_ : torch.nn.Module
-        The trained network (``net_.module_``).
-
-    center_, scale_ : ndarray of shape (n_features,)
-        The scaling of the inputs: the network sees ``(X - center_) /
-        scale_``.
-
-    n_components_ : int
-        Size of the code that was built.
-
-    n_iter_ : int
-        Number of epochs run.
-
-    best_epoch_ : int
-        Epoch whose weights were kept (0 means the initial ones).
-
-    loss_curve_ : list of float
-        Training loss per epoch (in the network's scaled units).
-
-    validation_loss_curve_ : list of float or None
-        Validation loss per epoch, None without a validation set.
-
-    n_features_in_ : int
-        Number of features seen during fit.
-
-    feature_names_in_ : ndarray of shape (n_features,)
-        Names of features seen during fit, when ``X`` has string column names.
-
+{base_attributes}
     See Also
     --------
     sklearn.neural_network.MLPRegressor : A network without a bottleneck.
@@ -136,6 +106,7 @@ class EncoderDecoderRegressor(
 
     #: The decoder has its own weights: the output is not the input.
     tied_weights = False
+    _undocumented_attributes = ("reconstruction_error_",)
 
     def __init__(
         self,
