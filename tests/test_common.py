@@ -30,23 +30,24 @@ ESTIMATORS = [
         hidden_layer_sizes=(), activation="identity", init="random", max_epochs=3
     ),
     AutoencoderTransformer(scaling="minmax", early_stopping=False, **FAST),
-    *(
-        DenoisingAutoencoder(noise=noise, **FAST)
-        for noise in ("gaussian", "masking", "salt_pepper", "swap")
-    ),
+    # Each noise once: Gaussian and masking here, salt-and-pepper and swap with
+    # the variants below.
+    DenoisingAutoencoder(noise="gaussian", **FAST),
+    DenoisingAutoencoder(noise="masking", **FAST),
     AutoencoderOutlierDetector(**FAST),
-    AutoencoderOutlierDetector(contamination=0.1, scaling="standard", **FAST),
     VariationalAutoencoder(**FAST),
     AutoencoderImputer(**FAST),
     # The variants: penalties, tied weights, convolutions over rows as 1-D images.
     AutoencoderTransformer(penalty=L1ActivityPenalty(), tied_weights=True, **FAST),
     AutoencoderTransformer(image_shape=(1, -1), penalty=ContractivePenalty(), **FAST),
     DenoisingAutoencoder(
-        penalty=[KLSparsityPenalty(), ContractivePenalty()], image_shape=(1, -1),
-        tied_weights=True, **FAST
+        noise="salt_pepper", penalty=[KLSparsityPenalty(), ContractivePenalty()],
+        image_shape=(1, -1), tied_weights=True, **FAST
     ),
+    DenoisingAutoencoder(noise="swap", penalty=L1ActivityPenalty(), **FAST),
     AutoencoderOutlierDetector(penalty=ContractivePenalty(), tied_weights=True, **FAST),
-    AutoencoderOutlierDetector(image_shape=(1, -1), **FAST),
+    AutoencoderOutlierDetector(image_shape=(1, -1), contamination=0.1, scaling="standard",
+                               **FAST),
     VariationalAutoencoder(penalty=L1ActivityPenalty(), tied_weights=True, **FAST),
     AutoencoderImputer(image_shape=(1, -1), penalty=ContractivePenalty(), **FAST),
     EncoderDecoderRegressor(**FAST),

@@ -92,8 +92,8 @@ def test_score_samples_over_dask_array_blocks(digits_split):
 def test_grid_search_runs_on_a_local_cluster(digits_split):
     joblib = pytest.importorskip("joblib")
     X_train, _ = digits_split
-    grid = {"n_components": [2, 4, 8]}
-    search = GridSearchCV(AutoencoderTransformer(max_epochs=5, random_state=0), grid, cv=3)
+    grid = {"n_components": [2, 8]}
+    search = GridSearchCV(AutoencoderTransformer(max_epochs=5, random_state=0), grid, cv=2)
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
@@ -103,8 +103,8 @@ def test_grid_search_runs_on_a_local_cluster(digits_split):
         joblib.parallel_backend("dask"),
     ):
         search.fit(X_train)
-    assert len(tasks.data) >= 9  # the 3 x 3 fits ran on the cluster's workers
-    local = GridSearchCV(AutoencoderTransformer(max_epochs=5, random_state=0), grid, cv=3)
+    assert len(tasks.data) >= 4  # the 2 x 2 fits ran on the cluster's workers
+    local = GridSearchCV(AutoencoderTransformer(max_epochs=5, random_state=0), grid, cv=2)
     local.fit(X_train)
     assert search.best_params_ == local.best_params_ == {"n_components": 8}
     np.testing.assert_allclose(
