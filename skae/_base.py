@@ -64,7 +64,7 @@ AUTO_MIN_PATIENCE_STEPS = 300
 #: The network beside the linear path sees scaled inputs clipped to
 #: +-NETWORK_INPUT_CLIP (for standard scaling, standard deviations); the
 #: linear path carries values beyond it. A network trained on a handful of
-#: such values extrapolates wildly from them (docs/benchmarks.md).
+#: such values extrapolates wildly from them (docs/design_notes.md).
 NETWORK_INPUT_CLIP = 10.0
 #: Early stopping validates on at least this many rows (at most n / 4).
 MIN_VALID_ROWS = 50

@@ -85,7 +85,7 @@ BASE_PARAMETERS = """\
         decayed. Each step multiplies those weights by ``1 - learning_rate
         * weight_decay``. It curbs overfitting on small data: it lowered the
         held-out reconstruction error on most benchmark data sets
-        (``docs/benchmarks.md``).
+        (``docs/design_notes.md``).
 
     batch_size : int, default=256
         Rows per optimizer step.

@@ -163,7 +163,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
 
     #: A small budget of optimizer steps (``max_epochs="auto"``): enough to
     #: learn the bulk of the data, too little to memorise its outliers, and
-    #: fast (under 5x IsolationForest's fit time in docs/benchmarks.md).
+    #: fast (under 5x IsolationForest's fit time in docs/design_notes.md).
     _auto_steps = 300
     #: Every column is standardised, whatever its units: residuals are
     #: compared across columns.

@@ -19,7 +19,7 @@ from torch import nn
 #: Networks whose training step costs fewer multiply-adds than this train on
 #: one CPU thread: a second thread does not speed such small steps up, and
 #: threads that spin against other work on shared cores slow them down
-#: several times (docs/benchmarks.md).
+#: several times (docs/design_notes.md).
 ONE_THREAD_STEP_FLOPS = 5e7
 
 

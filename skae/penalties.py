@@ -85,7 +85,7 @@ class L1ActivityPenalty(BasePenalty):
         the default leaves 0.29 to 0.40 more of each row's code units
         inactive (below 5% of its largest) than without the penalty, at 1.24
         to 1.42 times the held-out error
-        (``docs/benchmarks.md``).
+        (``docs/design_notes.md``).
 
     See Also
     --------
@@ -126,7 +126,7 @@ class KLSparsityPenalty(BasePenalty):
         Multiplier of the penalty in the loss. On digits with 32 components
         the default leaves 0.26 to 0.31 more of each row's code units
         inactive (below 5% of its largest) than without the penalty, at 1.17
-        to 1.24 times the held-out error (``docs/benchmarks.md``).
+        to 1.24 times the held-out error (``docs/design_notes.md``).
 
     target : float, default=0.1
         The mean activation each unit is pulled toward, in (0, 1).

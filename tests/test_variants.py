@@ -72,7 +72,7 @@ def unpenalised(digits_split):
 
 @pytest.mark.parametrize(
     "penalty, min_gain, max_ratio",
-    # The target. docs/benchmarks.md, seeds 0-2: L1 +0.29 to +0.38 at
+    # The target. docs/design_notes.md, seeds 0-2: L1 +0.29 to +0.38 at
     # 1.29x to 1.34x the error; KL +0.28 to +0.29 at 1.17x to 1.24x.
     [(L1ActivityPenalty(), 0.25, 1.5), (KLSparsityPenalty(), 0.25, 1.5)],
     ids=lambda v: type(v).__name__ if isinstance(v, BasePenalty) else str(v),
@@ -179,7 +179,7 @@ def test_convolutional_beats_the_mlp_on_digits(digits_split, unpenalised):
         n_components=8, image_shape=(8, 8), hidden_layer_sizes=(64, 128), random_state=1
     ).fit(X_train)
     assert isinstance(conv.module_.encoder.layers[0], torch.nn.Conv2d)
-    # docs/benchmarks.md: 0.97 to 0.99 of the MLP's error over seeds 0-2.
+    # docs/design_notes.md: 0.97 to 0.99 of the MLP's error over seeds 0-2.
     assert heldout_mse(conv, X_test) <= heldout_mse(unpenalised[8], X_test)
 
 
