@@ -303,9 +303,10 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         return check_X(self, X, reset=reset, allow_nan=self._allow_nan), None
 
     def _scale_targets(self, Y):
-        """Hook: validated targets ``Y`` in the decoder's units (only called
-        when ``_validate_data`` returns targets)."""
-        raise NotImplementedError
+        """Validated targets ``Y`` in the decoder's units, float32 (for an
+        estimator whose ``_validate_data`` returns targets)."""
+        center, scale = self._output_scaling
+        return ((Y - center) / scale).astype(np.float32)
 
     def _training_data(self, X_scaled, device, Y_scaled=None):
         """Hook: the ``RowsDataset`` to train on (the target is the input,

@@ -288,9 +288,6 @@ class EncoderDecoderRegressor(
     def _output_scaling(self):
         return self.target_center_, self.target_scale_
 
-    def _scale_targets(self, Y):
-        return ((Y - self.target_center_) / self.target_scale_).astype(np.float32)
-
     @property
     def _n_features_out(self):
         return self.n_components_

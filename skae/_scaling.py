@@ -115,7 +115,7 @@ def reduced_rank_init(X_scaled, Y_scaled, weight, n_components, chunk_size=4096)
     V, lam = eigvecs[:, order], np.maximum(eigvals[order], 0.0)
     V *= np.sign(V[np.argmax(np.abs(V), axis=0), np.arange(V.shape[1])])
     live = lam > max(lam[0] if len(lam) else 0.0, 1e-12) * 1e-9
-    gain = np.where(live, np.sqrt(np.where(live, lam, 1.0)), 1.0)
+    gain = np.sqrt(np.where(live, lam, 1.0))
     enc_w = np.zeros((n_components, n_features))
     dec_w = np.zeros((n_outputs, n_components))
     k = len(order)
