@@ -36,10 +36,12 @@ class EncoderDecoderRegressor(
 
     Parameters
     ----------
-    n_components : int, default=16
+    n_components : int, default=32
         Size of the code (the bottleneck). Units beyond the rank of the
         linear solution (at most the number of features and of outputs)
-        start at zero.
+        start at zero. 32 had the lowest mean test error over the paired
+        benchmarks (super-resolution and colorization, two protocols each,
+        three seeds) among 8, 16, 32 and 64, on either half of them.
 
     hidden_layer_sizes : tuple of int, default=(128, 64)
         Widths of the encoder's hidden layers (with ``image_shape``, the
@@ -95,7 +97,7 @@ class EncoderDecoderRegressor(
     >>> sr.fit(small, X / 16).predict(small[:3]).shape
     (3, 64)
     >>> sr.transform(small[:3]).shape
-    (3, 16)
+    (3, 32)
     """
 
     _parameter_constraints: dict = {
@@ -110,7 +112,7 @@ class EncoderDecoderRegressor(
 
     def __init__(
         self,
-        n_components=16,
+        n_components=32,
         *,
         hidden_layer_sizes=(128, 64),
         activation="relu",

@@ -30,7 +30,7 @@ X_train, X_test, Y_train, Y_test = train_test_split(X, Y, test_size=0.25, random
 # ---------------------
 # ``image_shape`` and ``output_shape`` would make both sides convolutional;
 # the default fully connected network does as well on images this small.
-model = EncoderDecoderRegressor(n_components=16, random_state=0).fit(X_train, Y_train)
+model = EncoderDecoderRegressor(random_state=0).fit(X_train, Y_train)
 predictions = {
     "bicubic": np.stack([ndimage.zoom(x.reshape(4, 4), 2, order=3) for x in X_test])
     .reshape(len(X_test), 64),
