@@ -29,9 +29,9 @@ from ._callbacks import (
     SklearnCallbacks,
     StopWhenAsked,
 )
-from ._compat import CallbackSupportMixin, Interval, StrOptions, _fit_context
+from ._compat import CallbackSupportMixin, Interval, RealNotInt, StrOptions, _fit_context
 from ._data import IndexSplit, RowsDataset
-from ._losses import ReconstructionLoss
+from ._losses import Blocks, ReconstructionLoss
 from ._modules import ACTIVATIONS, Autoencoder
 from ._net import AutoencoderNet
 from ._persistence import NetStateMixin
@@ -105,6 +105,10 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         "activation": [StrOptions(set(ACTIVATIONS))],
         "loss": [StrOptions({"mse", "bce"})],
         "scaling": [StrOptions({"standard", "robust", "minmax"}), None],
+        "handle_unknown": [StrOptions({"error", "ignore"})],
+        "min_frequency": [Interval(Integral, 1, None, closed="left"),
+                          Interval(RealNotInt, 0, 1, closed="neither"), None],
+        "max_categories": [Interval(Integral, 2, None, closed="left"), None],
         "init": [StrOptions({"pca", "random"})],
         "linear_path": ["boolean"],
         "penalty": [callable, list, None],
@@ -134,6 +138,9 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         activation="relu",
         loss="mse",
         scaling="standard",
+        handle_unknown="error",
+        min_frequency=None,
+        max_categories=30,
         init="pca",
         linear_path=True,
         penalty=None,
@@ -333,13 +340,33 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         n_features = X.shape[1]
         hidden = self._check_hidden_layer_sizes()
         self.n_components_ = self._code_width(X)
+        if self._layout is not None and self.image_shape is not None:
+            raise ValueError(
+                "image_shape describes images of numeric pixels, but X has "
+                "categorical columns."
+            )
         self._image_shape = self._check_image_shape(n_features)
         if self.init == "pca" and hidden and not self.linear_path:
             raise ValueError(
                 'init="pca" needs linear_path=True when hidden_layer_sizes is '
                 'not empty; set linear_path=True or init="random".'
             )
-        self.center_, self.scale_ = fit_scaler(X, self.scaling, self._scale_floor)
+        layout = self._layout
+        # In a mixed table each numeric column's error counts in its own
+        # scaled units (``_column_weights``), so no scale is floored.
+        floor = self._scale_floor if layout is None else 0.0
+        center, scale = fit_scaler(X, self.scaling, floor)
+        if layout is not None:
+            if self.loss == "bce" and self._output_layout is not None:
+                raise ValueError(
+                    'loss="bce" is for numeric data in [0, 1]; X has categorical '
+                    'columns, which are rebuilt with cross-entropy anyway. Use loss="mse".'
+                )
+            # One-hot columns enter centred on their level shares, unscaled.
+            one_hot = ~layout.numeric[layout.column_of]
+            center = np.where(one_hot, np.nanmean(X, axis=0), center)
+            scale = np.where(one_hot, 1.0, scale)
+        self.center_, self.scale_ = center, scale
         return hidden
 
     def _new_module(self, X_scaled, hidden, seed, Y_scaled=None):
@@ -355,13 +382,48 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         if self.init == "pca":
             X_init = np.nan_to_num(X_scaled) if self._allow_nan else X_scaled
             self._init_module(module, X_init, Y_scaled)
+        self._kind_weight = self._kind_weights(module, X_scaled)
         return module
+
+    def _kind_weights(self, module, X_scaled, n_rows=5000):
+        """For a table with numeric and categorical columns, the weights that
+        make each kind's loss 1 for the starting module (PCA's solution) on
+        (a sample of) the training rows; None otherwise.
+
+        Each kind's loss is the mean over rows of its columns' summed loss
+        (``_column_weights``), floored at a hundredth of what predicting
+        every column by its mean costs (1 per column). Training then counts a
+        relative gain on either kind alike, whatever the number of columns
+        of each, and early stopping keeps the weights whose larger relative
+        loss is smallest (``ReconstructionLoss``'s ``minimax``).
+        """
+        layout = self._output_layout
+        if layout is None or not layout.blocks or layout.numeric.all():
+            return None
+        rows = X_scaled
+        if len(rows) > n_rows:
+            rows = rows[np.random.RandomState(0).choice(len(rows), n_rows, replace=False)]
+        x = torch.from_numpy(np.ascontiguousarray(rows))
+        loss = ReconstructionLoss(self.loss, *self._output_scaling, self._loss_weights(),
+                                  self._blocks())
+        was_training = module.training
+        module.eval()
+        with torch.no_grad(), global_rng_untouched():
+            entries = loss.elementwise(module(torch.nan_to_num(x))[0], torch.nan_to_num(x))
+        module.train(was_training)
+        entries = torch.where(torch.isnan(x), 0.0, entries).double().numpy()
+        categorical = ~layout.numeric[layout.column_of]
+        n_numeric = int(layout.numeric.sum())
+        kinds = np.array([entries[:, ~categorical].sum(1).mean(),
+                          entries[:, categorical].sum(1).mean()])
+        floor = 0.01 * np.array([n_numeric, layout.n_columns - n_numeric])
+        return 1.0 / np.maximum(kinds, floor)
 
     def _check_same_architecture(self):
         """With ``warm_start``: the fitted hidden sizes, if the parameters still
         describe the fitted network, else a ValueError naming what changed."""
         hidden = self._check_hidden_layer_sizes()
-        n_features = self.n_features_in_
+        n_features = len(self.scale_)  # the encoded width, for mixed tables
         wanted = self._architecture(
             n_features, hidden, self._resolve_n_components(n_features),
             self._check_image_shape(n_features),
@@ -495,7 +557,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             linear_path=self.linear_path,
             tied_weights=self.tied_weights,
             image_shape=image_shape,
-            feature_weight=np.sqrt(self._loss_weights()).astype(np.float32),
+            feature_weight=np.sqrt(self._pca_weights()).astype(np.float32),
             input_clip=None if self.scaling is None else self._input_clip,
             nested_dropout=self._nested_dropout,
         )
@@ -503,7 +565,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
     def _init_module(self, module, X_scaled, Y_scaled=None):
         """Hook: start the module at PCA's solution for the training loss (with
         targets ``Y_scaled``, reduced-rank regression's)."""
-        weight = self._loss_weights()
+        weight = self._pca_weights()
         if Y_scaled is None:
             enc_w, enc_b, dec_w, dec_b = pca_init(
                 X_scaled, weight, self.n_components_, whiten=not self.tied_weights
@@ -526,18 +588,89 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
                 Z1 = np.hstack([Z, np.ones((len(Z), 1))])
                 coef = np.linalg.lstsq(Z1, target, rcond=None)[0]
                 dec_w, dec_b = coef[:-1].T, coef[-1]
+        if self._output_layout is not None:
+            dec_w, dec_b = self._block_logits(X_scaled, enc_w, enc_b, dec_w, dec_b)
         module.init_linear(
             *(np.asarray(a, dtype=np.float32) for a in (enc_w, enc_b, dec_w, dec_b))
         )
+
+    def _block_logits(self, X_scaled, enc_w, enc_b, dec_w, dec_b, n_rows=5000):
+        """PCA's linear decoder with each categorical block turned into logits.
+
+        A block's logits start at ``c`` times PCA's reconstruction of its
+        one-hot columns, so the most likely level is PCA's, with the
+        sharpness ``c`` of each block that gives the lowest cross-entropy on
+        (a sample of) the training rows.
+        """
+        dec_w, dec_b = dec_w.copy(), dec_b.copy()
+        rows = X_scaled
+        if len(rows) > n_rows:
+            rows = rows[np.random.RandomState(0).choice(len(rows), n_rows, replace=False)]
+        rows = rows.astype(np.float64)
+        Z = rows @ enc_w.T + enc_b
+        sharpness = np.geomspace(0.25, 64, 25)
+        for start, stop in self._output_layout.blocks:
+            center = self.center_[start:stop]
+            one_hot = rows[:, start:stop] + center
+            rebuilt = Z @ dec_w[start:stop].T + dec_b[start:stop] + center
+            losses = []
+            for c in sharpness:
+                logits = c * rebuilt
+                logits -= logits.max(axis=1, keepdims=True)
+                log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+                losses.append(-np.mean(np.sum(one_hot * log_p, axis=1)))
+            c = sharpness[int(np.argmin(losses))]
+            dec_w[start:stop] *= c
+            dec_b[start:stop] = c * (dec_b[start:stop] + center)
+        return dec_w, dec_b
 
     def _loss_weights(self):
         """Hook: per-feature weights of the squared error in the scaled space.
 
         Proportional to the squared scale of the decoder's output: the error
-        in the units of ``X`` (of the targets), as PCA.
+        in the units of ``X`` (of the targets), as PCA. For a table with
+        categorical columns, each column counts alike (``_column_weights``).
         """
+        if self._output_layout is not None:
+            return self._column_weights()
         scale = self._output_scaling[1]
         return scale**2 / np.mean(scale**2)
+
+    def _column_weights(self):
+        """Loss weights of a mixed table's encoded columns: 1 for a numeric
+        column (its squared error in the network's scaled units: standard
+        deviations with the default scaling) and ``1 / H`` for the entries
+        of a categorical column's block, ``H`` the column's entropy in
+        training. Within each kind, a column's loss is then 1 for the model
+        that predicts its mean (its level shares), whatever its number of
+        levels; between the kinds, ``_kind_weights`` balances them."""
+        layout = self._output_layout
+        weight = np.ones(layout.width)
+        for (start, stop), entropy in zip(layout.blocks, layout.entropies()):
+            weight[start:stop] = 1.0 / entropy
+        return weight
+
+    def _pca_weights(self):
+        """Hook: the per-feature weights of the PCA start: the loss weights,
+        but 1 for one-hot columns (PCA of standardised and one-hot columns)."""
+        weight = self._loss_weights()
+        layout = self._output_layout
+        if layout is not None:
+            weight = np.where(layout.numeric[layout.column_of], weight, 1.0)
+        return weight
+
+    @property
+    def _output_layout(self):
+        """Hook: the ``TabularLayout`` of what the decoder outputs (None when
+        it outputs numbers only): the input's, for an autoencoder."""
+        return getattr(self, "_layout", None)
+
+    def _blocks(self):
+        """The ``Blocks`` of the decoder's output, or None."""
+        layout = self._output_layout
+        if layout is None or not layout.blocks:
+            return None
+        return Blocks(layout.blocks, layout.width)
 
     @property
     def _output_scaling(self):
@@ -547,7 +680,11 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
 
     def _criterion(self):
         """Hook: the loss module between the decoder's output and the target."""
-        return ReconstructionLoss(self.loss, *self._output_scaling, self._loss_weights())
+        kind_weight = getattr(self, "_kind_weight", None)
+        return ReconstructionLoss(
+            self.loss, *self._output_scaling, self._loss_weights(), self._blocks(),
+            kind_weight=kind_weight, minimax=kind_weight is not None,
+        )
 
     def _net_params(self):
         """Hook: extra keyword arguments of the net class."""
@@ -673,11 +810,22 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         return ((x - center) / scale).float()
 
     def _from_net(self, out, dtype):
-        """The network's output -> rows in the data's units, of torch ``dtype``."""
+        """The network's output -> rows in the data's units, of torch ``dtype``
+        (level probabilities in a categorical column's block)."""
         if self.loss == "bce":
             return torch.sigmoid(out).to(dtype)
         center, scale = self._affine(self._output_scaling, dtype, out.device)
-        return out.to(dtype) * scale + center
+        rows = out.to(dtype) * scale + center
+        blocks = self._inference_blocks(out.device)
+        if blocks is not None:
+            probabilities = blocks.softmax(out.float()).to(dtype)
+            rows = torch.where(blocks.categorical, probabilities, rows)
+        return rows
+
+    def _inference_blocks(self, device):
+        """``_blocks()`` on ``device`` (a few small index tensors)."""
+        blocks = self._blocks()
+        return None if blocks is None else blocks.to(device)
 
     def _scale(self, X, chunk_size=4096):
         """The network's float32 input for all of ``X`` (one copy, in chunks)."""
@@ -747,9 +895,10 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         The residual is taken in the network's scaled space, where values are
         moderate even for float32 data near the end of its range, then squared
         and weighted by ``scale_**2`` in float64: the mean squared error in
-        the units of ``X``.
+        the units of ``X``. For a table with categorical columns, the mean
+        over its columns of each column's loss as training weighs it
+        (``_row_losses``).
         """
-        weight = self.scale_**2 / self.n_features_in_
 
         def errors(x):
             x_net = self._to_net(x)
@@ -758,12 +907,26 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
                 p = torch.sigmoid(out).double().clamp(1e-7, 1 - 1e-7)
                 x = x.double()
                 return -torch.mean(x * torch.log(p) + (1 - x) * torch.log1p(-p), dim=1)
-            # Squares and weights in float64: scale_**2, and the squares of
-            # residuals of nearly constant columns, can leave float32's range.
-            w = torch.as_tensor(weight, dtype=torch.float64, device=out.device)
-            return (out - x_net).double() ** 2 @ w
+            return self._row_losses(out, x_net) / self.n_features_in_
 
         return self._apply(errors, X, (), np.float64)
+
+    def _row_losses(self, out, x_net):
+        """Each row's summed loss of the decoder's output ``out`` against the
+        scaled rows ``x_net``, in float64: the squared error in the units of
+        ``X`` (weights ``scale_**2``), or for a mixed table the columns'
+        losses as ``_column_weights`` weighs them."""
+        blocks = self._inference_blocks(out.device)
+        if blocks is None:
+            # Squares and weights in float64: scale_**2, and the squares of
+            # residuals of nearly constant columns, can leave float32's range.
+            w = torch.as_tensor(self.scale_**2, dtype=torch.float64, device=out.device)
+            return (out - x_net).double() ** 2 @ w
+        w = torch.as_tensor(self._column_weights(), dtype=torch.float64, device=out.device)
+        center = torch.as_tensor(self.center_, dtype=torch.float64, device=out.device)
+        squares = (out - x_net).double() ** 2
+        cross_entropy = -(x_net.double() + center) * blocks.log_softmax(out.float()).double()
+        return torch.where(blocks.categorical, cross_entropy, squares) @ w
 
     def _check_codes(self, Z):
         Z = check_array(Z, dtype=[np.float64, np.float32])

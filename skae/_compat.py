@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 from sklearn.utils._set_output import _get_output_config
+from sklearn.utils.validation import _check_feature_names, _check_n_features
 
 try:
     from sklearn.callback import CallbackSupportMixin
@@ -31,6 +32,8 @@ __all__ = [
     "Interval",
     "RealNotInt",
     "StrOptions",
+    "_check_feature_names",
+    "_check_n_features",
     "_fit_context",
     "_get_output_config",
     "validate_params",

@@ -29,6 +29,27 @@ BASE_PARAMETERS = """\
         ``PCA``, put a ``StandardScaler`` first to weigh every column
         equally.
 
+    handle_unknown : {"error", "ignore"}, default="error"
+        For a DataFrame with categorical columns (``category``, strings,
+        ``bool``): what a level not seen in training does at transform
+        time. ``"error"`` raises a ValueError naming the column and the
+        value; ``"ignore"`` treats the entry as missing: it enters the
+        network as the column's training shares (the imputer fills it, and
+        the outlier detector counts it as a level of the lowest probability
+        the training rows allow).
+
+    min_frequency : int, float or None, default=None
+        For categorical columns: levels seen fewer times than this (an int)
+        or in a smaller share of the rows (a float in (0, 1)) join one
+        infrequent group, as in ``OneHotEncoder``. The group decodes to its
+        most frequent level. None groups no level by frequency.
+
+    max_categories : int or None, default=30
+        For categorical columns: at most this many one-hot columns per
+        column, the infrequent group included; beyond it the rarest levels
+        are grouped. It keeps the network small for columns with many
+        levels (identifiers, free text). None keeps every level.
+
     penalty : penalty object, list of penalty objects or None, default=None
         Terms added to the training loss, from ``skae.penalties``:
         ``L1ActivityPenalty`` or ``KLSparsityPenalty`` for sparse codes,

@@ -4,6 +4,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 import torch
 from sklearn.base import OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
@@ -18,13 +19,23 @@ from ._validation import check_X
 
 
 class _MaskObserved:
-    """Hide each entry with probability ``rate`` (set it to the column mean)."""
+    """Hide each entry with probability ``rate`` (set it to the column mean).
 
-    def __init__(self, rate):
+    With ``column_of`` (the original column of each encoded column), a
+    categorical column's one-hot block is hidden as a whole.
+    """
+
+    def __init__(self, rate, column_of=None):
         self.rate = rate
+        self.column_of = column_of
 
     def __call__(self, X_scaled):
-        return X_scaled.masked_fill(rand(X_scaled.shape, X_scaled) < self.rate, 0.0)
+        if self.column_of is None:
+            hidden = rand(X_scaled.shape, X_scaled) < self.rate
+        else:
+            n_columns = int(self.column_of[-1]) + 1
+            hidden = (rand((len(X_scaled), n_columns), X_scaled) < self.rate)[:, self.column_of]
+        return X_scaled.masked_fill(hidden, 0.0)
 
 
 @fill_doc
@@ -43,6 +54,12 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
     - A column with no observed value in the training data is filled with 0
       (as ``SimpleImputer(keep_empty_features=True)`` does), with a warning at
       fit time.
+    - A DataFrame may have categorical columns (``category``, strings,
+      ``bool``) with missing entries (NaN, None, ``pd.NA``): they enter the
+      network one-hot, are rebuilt with a cross-entropy loss, and a missing
+      entry gets its column's most likely level given the row's observed
+      entries. ``transform`` then returns a DataFrame with the training
+      columns and dtypes (filled integer columns rounded).
 
     Parameters
     ----------
@@ -92,6 +109,9 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
         activation="relu",
         loss="mse",
         scaling="standard",
+        handle_unknown="error",
+        min_frequency=None,
+        max_categories=30,
         init="pca",
         linear_path=True,
         penalty=None,
@@ -136,15 +156,49 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
 
     def _after_fit(self, X):
         self.empty_features_ = np.all(np.isnan(X), axis=0)
+        if self._layout is not None:
+            self.empty_features_ = np.array([
+                self.empty_features_[start] for start in self._layout.starts
+            ])
         if self.empty_features_.any():
             warnings.warn(
                 f"Columns {np.flatnonzero(self.empty_features_).tolist()} have no observed "
                 "value; they will be filled with 0.",
                 UserWarning,
             )
+        if self._layout is not None:
+            self.reconstruction_error_ = self._observed_loss(X)
+            return
         observed = ~np.isnan(X)
         filled = self._impute(X)
         self.reconstruction_error_ = float(np.mean((filled[observed] - X[observed]) ** 2))
+
+    def _observed_loss(self, X):
+        """A mixed table's mean loss over its observed entries, each column's
+        as training weighs it (``_column_weights``)."""
+        module = self.net_.module_
+        blocks = self._blocks()
+        weight = torch.as_tensor(self._column_weights())
+        center = torch.as_tensor(self.center_)
+
+        def losses(x):
+            x_net = self._to_net(x)
+            out = module(torch.nan_to_num(x_net))[0]
+            squares = (out - x_net).double() ** 2
+            cross_entropy = -(x_net.double() + center) * blocks.log_softmax(out).double()
+            entry = torch.where(blocks.categorical, cross_entropy, squares) * weight
+            observed = ~torch.isnan(x_net)
+            return torch.stack([torch.where(observed, entry, 0.0).sum(1),
+                                (observed.double() @ (1.0 / self._block_widths())).double()], 1)
+
+        totals = self._apply(losses, X, (2,), np.float64).sum(axis=0)
+        return float(totals[0] / max(totals[1], 1.0))
+
+    def _block_widths(self):
+        """Each encoded column's share of its original column: 1 / block width."""
+        layout = self._layout
+        widths = np.array([c.width for c in layout.columns], dtype=np.float64)
+        return torch.as_tensor(widths[layout.column_of])
 
     def transform(self, X):
         """Return ``X`` with its missing entries filled.
@@ -156,11 +210,19 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
 
         Returns
         -------
-        X_filled : ndarray of shape (n_samples, n_features)
-            ``X`` with every NaN replaced; observed entries are unchanged.
+        X_filled : ndarray or DataFrame of shape (n_samples, n_features)
+            ``X`` with every NaN replaced; observed entries are unchanged. A
+            DataFrame in the training dtypes when the imputer was fitted on
+            one with categorical columns.
         """
         check_is_fitted(self, "net_")
-        X = check_X(self, X, reset=False, allow_nan=True)
+        frame = X
+        X, unknown = check_X(self, X, reset=False, allow_nan=True, return_unknown=True)
+        if self._layout is not None:
+            if not isinstance(frame, pd.DataFrame):
+                frame = pd.DataFrame(np.asarray(frame, dtype=object),
+                                     columns=self.feature_names_in_)
+            return self._layout.fill(frame, self._impute(X), unknown)
         missing = np.isnan(X)
         out = np.array(X, copy=True)
         out[missing] = self._impute(X)[missing]
@@ -183,14 +245,22 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
         return super()._resolve_n_components(n_features)
 
     def _criterion(self):
-        return MaskedReconstructionLoss(self.loss, *self._output_scaling, self._loss_weights())
+        kind_weight = getattr(self, "_kind_weight", None)
+        return MaskedReconstructionLoss(
+            self.loss, *self._output_scaling, self._loss_weights(), self._blocks(),
+            kind_weight=kind_weight, minimax=kind_weight is not None,
+        )
 
     def _training_data(self, X_scaled, device, Y_scaled=None):
         target = torch.from_numpy(X_scaled).to(device)
         return RowsDataset(torch.nan_to_num(target), target=target)
 
     def _corruption(self, X, device):
-        return _MaskObserved(self.mask_rate) if self.mask_rate > 0 else None
+        if self.mask_rate == 0:
+            return None
+        layout = self._layout
+        column_of = None if layout is None else torch.as_tensor(layout.column_of, device=device)
+        return _MaskObserved(self.mask_rate, column_of)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

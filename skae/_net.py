@@ -160,9 +160,18 @@ class VariationalNet(AutoencoderNet):
         """Negative ELBO of each row, per feature (constants dropped)."""
         x_hat, mean, log_var = y_pred
         n_features = x_hat.shape[1]
-        nll = self.criterion_.elementwise(x_hat, y_true).sum(1)
+        entries = self.criterion_.elementwise(x_hat, y_true)
+        blocks = self.criterion_.blocks
+        categorical = 0.0
+        if blocks is not None:
+            # A categorical block's cross-entropy is its own likelihood; the
+            # Gaussian's variance is that of the numeric columns.
+            categorical = entries[:, blocks.categorical].sum(1)
+            entries = entries[:, ~blocks.categorical]
+        nll = entries.sum(1)
         if self.criterion_.loss == "mse":
             log_s2 = self.module_.log_sigma2
-            nll = 0.5 * (nll * torch.exp(-log_s2) + n_features * log_s2)
+            nll = 0.5 * (nll * torch.exp(-log_s2) + entries.shape[1] * log_s2)
+        nll = nll + categorical
         kl = 0.5 * torch.sum(mean**2 + torch.exp(log_var) - 1.0 - log_var, dim=1)
         return (nll + self.beta * kl) / n_features

@@ -14,6 +14,13 @@ from ._docs import fill_doc
 from ._validation import check_X
 
 
+#: A categorical column's typical surprise (minus the log-probability the
+#: model gives the row's level) is floored at this many nats, about that of
+#: a level given probability 0.99: a column the network always rebuilds
+#: exactly does not turn every small doubt into a large score.
+MIN_TYPICAL_SURPRISE = 0.01
+
+
 def _mahalanobis(centred, precision):
     return np.einsum("ij,jk,ik->i", centred, precision, centred)
 
@@ -121,7 +128,9 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         offset_``.
 
     residual_scale_ : ndarray of shape (n_features,)
-        Typical standardised residual of each column on the training rows.
+        Typical standardised residual of each column on the training rows;
+        for a categorical column, the square root of its mean surprise
+        (minus the log-probability the model gives the row's level).
 
     code_center_ : ndarray of shape (n_components,)
         Median of the training codes.
@@ -181,6 +190,9 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         activation="relu",
         loss="mse",
         scaling="robust",
+        handle_unknown="error",
+        min_frequency=None,
+        max_categories=30,
         init="pca",
         linear_path=True,
         penalty=None,
@@ -224,13 +236,24 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         return self
 
     def _after_fit(self, X):
-        residuals, codes = self._residuals_and_codes(X)
-        self.reconstruction_error_ = float(np.mean((residuals * self.scale_) ** 2))
+        self._min_probability = 1.0 / (len(X) + 1.0)
+        terms, codes = self._column_terms(X)
+        layout = self._layout
+        numeric = np.ones(terms.shape[1], bool) if layout is None else layout.numeric
+        if layout is None:
+            self.reconstruction_error_ = float(np.mean(terms * self.scale_**2))
+        else:
+            self.reconstruction_error_ = float(np.mean(self._reconstruction_errors(X)))
         # Each column's typical residual, robustly: a column the network
         # rebuilds closely stands out when a row departs from it.
-        spread = np.sqrt(np.median(residuals**2, axis=0) / 0.455)  # chi2(1) median
-        floor = 1e-3 * max(float(np.sqrt(np.mean(spread**2))), 1e-12)
-        self.residual_scale_ = np.maximum(spread, floor)
+        spread = np.sqrt(np.median(terms[:, numeric], axis=0) / 0.455)  # chi2(1) median
+        floor = 1e-3 * max(float(np.sqrt(np.mean(spread**2))) if len(spread) else 1.0, 1e-12)
+        scale = np.empty(terms.shape[1])
+        scale[numeric] = np.maximum(spread, floor)
+        # A categorical column's typical surprise: its mean over the rows.
+        scale[~numeric] = np.sqrt(np.maximum(terms[:, ~numeric].mean(axis=0),
+                                             MIN_TYPICAL_SURPRISE))
+        self.residual_scale_ = scale
         self.code_center_ = np.median(codes, axis=0)
         self.code_precision_ = robust_precision(codes - self.code_center_)
         outlyingness = -self._scores(X)
@@ -295,7 +318,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
             ``feature_contributions`` and its ``code_distance``, in float64.
         """
         check_is_fitted(self, "net_")
-        return self._scores(check_X(self, X, reset=False))
+        return self._scores(*check_X(self, X, reset=False, return_unknown=True))
 
     def decision_function(self, X):
         """``score_samples(X) - offset_``: negative for the rows ``predict`` flags.
@@ -389,8 +412,8 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
             ``X`` is a DataFrame, else an ndarray.
         """
         check_is_fitted(self, "net_")
-        X_valid = check_X(self, X, reset=False)
-        contributions = self._parts(X_valid)[0]
+        X_valid, unknown = check_X(self, X, reset=False, return_unknown=True)
+        contributions = self._parts(X_valid, unknown)[0]
         if isinstance(X, pd.DataFrame):
             return pd.DataFrame(contributions, index=X.index, columns=X.columns)
         return contributions
@@ -413,7 +436,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         distance : ndarray of shape (n_samples,)
         """
         check_is_fitted(self, "net_")
-        return self._parts(check_X(self, X, reset=False))[1]
+        return self._parts(*check_X(self, X, reset=False, return_unknown=True))[1]
 
     def top_features(self, X, n_features=3):
         """The columns that contribute most to each row's score, largest first.
@@ -450,29 +473,50 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
 
     def _loss_weights(self):
         # Every standardised column counts alike.
+        if self._layout is not None:
+            return self._column_weights()
         return np.ones_like(self.scale_)
 
-    def _residuals_and_codes(self, X):
-        """Standardised residuals and codes of validated rows ``X``."""
+    def _column_terms(self, X, unknown=None):
+        """Each column's raw term for validated rows ``X``, and their codes.
+
+        A numeric column's term is its squared standardised residual; a
+        categorical column's, its surprise: minus the log of the probability
+        the model gives the row's level (at least ``1 / (n + 1)`` for ``n``
+        training rows, which is also what a level never seen in training,
+        ``unknown``, gets).
+        """
         codes = self._encode(X, np.float64)
         X_hat = self._decode(codes, np.float64)
-        return (np.asarray(X, dtype=np.float64) - X_hat) / self.scale_, codes
+        residuals = (np.asarray(X, dtype=np.float64) - X_hat) / self.scale_
+        layout = self._layout
+        if layout is None:
+            return residuals**2, codes
+        terms = np.empty((len(X), layout.n_columns))
+        terms[:, layout.numeric] = residuals[:, layout.starts[layout.numeric]] ** 2
+        for j, (start, stop) in zip(layout.categorical_columns, layout.blocks):
+            p = np.sum(X[:, start:stop] * X_hat[:, start:stop], axis=1)
+            p = np.maximum(p, self._min_probability)
+            if unknown is not None:
+                p[unknown[:, j]] = self._min_probability
+            terms[:, j] = -np.log(p)
+        return terms, codes
 
-    def _parts(self, X):
+    def _parts(self, X, unknown=None):
         """Per-column residual terms and the code term of each row's outlyingness.
 
-        The residual terms are squared residuals normalised by each column's
-        typical residual; the code term is the Mahalanobis distance of the
-        row's code from the training codes. Both are divided by the number
-        of columns, so a row's outlyingness is their total.
+        The residual terms are each column's term (``_column_terms``)
+        normalised by its typical value; the code term is the Mahalanobis
+        distance of the row's code from the training codes. Both are divided
+        by the number of columns, so a row's outlyingness is their total.
         """
-        residuals, codes = self._residuals_and_codes(X)
+        terms, codes = self._column_terms(X, unknown)
         n_features = self.n_features_in_
-        per_column = (residuals / self.residual_scale_) ** 2 / n_features
+        per_column = terms / self.residual_scale_**2 / n_features
         centred = codes - self.code_center_
         code_term = _mahalanobis(centred, self.code_precision_)
         return per_column, code_term / n_features
 
-    def _scores(self, X):
-        per_column, code_term = self._parts(X)
+    def _scores(self, X, unknown=None):
+        per_column, code_term = self._parts(X, unknown)
         return -(per_column.sum(axis=1) + code_term)

@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, RegressorMixin, TransformerMixin
 from sklearn.metrics import r2_score
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_consistent_length, check_is_fitted, validate_data
 
 from ._base import BaseAutoencoder
 from ._compat import _fit_context
@@ -118,6 +118,9 @@ class EncoderDecoderRegressor(
         activation="relu",
         loss="mse",
         scaling="standard",
+        handle_unknown="error",
+        min_frequency=None,
+        max_categories=30,
         init="pca",
         linear_path=True,
         penalty=None,
@@ -250,12 +253,16 @@ class EncoderDecoderRegressor(
     # ------------------------------------------------------------- hooks
 
     def _validate_data(self, X, y, reset):
-        _check_dataframe_dtypes(X, self)
         _check_dataframe_dtypes(y, self)
-        X, Y = validate_data(
-            self, X, y, reset=reset, dtype=[np.float64, np.float32], multi_output=True,
-            y_numeric=True, ensure_min_samples=2 if reset else 1,
-        )
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        # The targets first: validating them alone leaves the fitted feature
+        # names to the inputs' check, which also encodes a mixed-type table.
+        Y = validate_data(self, X="no_validation", y=y, multi_output=True, y_numeric=True)
+        X = check_X(self, X, reset=reset)
+        check_consistent_length(X, Y)
         single = Y.ndim == 1
         Y = np.asarray(Y.reshape(-1, 1) if single else Y, dtype=X.dtype)
         if reset:
@@ -289,6 +296,10 @@ class EncoderDecoderRegressor(
     @property
     def _output_scaling(self):
         return self.target_center_, self.target_scale_
+
+    @property
+    def _output_layout(self):
+        return None  # the targets are numbers; only the inputs may be a mixed table
 
     @property
     def _n_features_out(self):

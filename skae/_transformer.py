@@ -127,11 +127,16 @@ class AutoencoderTransformer(
         X_original : ndarray or DataFrame of shape (n_samples, n_features)
             Reconstructions in the units of the training data; a DataFrame
             with the training column names when ``set_output(transform=
-            "pandas")`` is on.
+            "pandas")`` is on. For a model fitted on a DataFrame with
+            categorical columns, always a DataFrame with the training
+            columns and dtypes: each categorical entry is its most likely
+            level, integer columns are rounded.
         """
         check_is_fitted(self, "net_")
         Z = self._check_codes(X)
         X_hat = self._decode(Z, Z.dtype)
+        if self._layout is not None:
+            return self._layout.decode(X_hat, index=getattr(X, "index", None))
         if _get_output_config("transform", self)["dense"] == "pandas":
             index = X.index if hasattr(X, "index") else None
             columns = getattr(self, "feature_names_in_", None)
@@ -245,29 +250,39 @@ class AutoencoderTransformer(
             X = X[np.sort(np.random.RandomState(0).choice(len(X), 5000, replace=False))]
         module = self.net_.module_
         width = self._module_args["n_components"]
-        weight = torch.as_tensor(self.scale_**2, dtype=torch.float64)
+        baseline = self._mean_output(self._scale(X))
 
         def prefix_errors(x):
             x_net = self._to_net(x)
             z = module.encode(x_net)
             units = torch.arange(width, device=z.device)
             errors = [
-                (module.decode(z * (units < j).to(z.dtype)) - x_net).double() ** 2
-                @ weight.to(z.device)
+                self._row_losses(module.decode(z * (units < j).to(z.dtype)), x_net)
                 for j in range(1, width + 1)
             ]
-            return torch.stack(errors, dim=1)
+            mean = torch.as_tensor(baseline, device=z.device).expand(len(x_net), -1)
+            return torch.stack([*errors, self._row_losses(mean, x_net)], dim=1)
 
-        errors = self._apply(prefix_errors, X, (width,), np.float64).mean(axis=0)
-        X_net = self._scale(X).astype(np.float64)
-        centred = X_net - X_net.mean(axis=0)
-        total = float(np.mean(centred**2 @ weight.numpy()))
+        errors = self._apply(prefix_errors, X, (width + 1,), np.float64).mean(axis=0)
+        errors, total = errors[:-1], float(errors[-1])
         explained = 1.0 - errors / max(total, 1e-300)
         ratio = np.diff(np.r_[0.0, explained])
         self.n_components_ = self._chosen_width(explained)
         self.explained_variance_ratio_ = ratio[: self.n_components_]
         ddof = len(X) / max(len(X) - 1, 1)
         self.explained_variance_ = self.explained_variance_ratio_ * total * ddof
+
+    def _mean_output(self, X_net):
+        """The decoder output that predicts every row by the column means
+        (their level shares, as logits, for a categorical block): the
+        reference of ``explained_variance_ratio_``."""
+        mean = X_net.astype(np.float64).mean(axis=0)
+        layout = self._layout
+        if layout is not None:
+            for start, stop in layout.blocks:
+                shares = mean[start:stop] + self.center_[start:stop]
+                mean[start:stop] = np.log(np.maximum(shares, 1e-12))
+        return mean.astype(np.float32)
 
     def _chosen_width(self, explained):
         """How many of the code's units to use, given the cumulative explained
@@ -376,6 +391,9 @@ default="gaussian"
         activation="relu",
         loss="mse",
         scaling="standard",
+        handle_unknown="error",
+        min_frequency=None,
+        max_categories=30,
         init="pca",
         linear_path=True,
         penalty=None,

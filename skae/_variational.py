@@ -76,6 +76,9 @@ class VariationalAutoencoder(AutoencoderTransformer):
         activation="relu",
         loss="mse",
         scaling="standard",
+        handle_unknown="error",
+        min_frequency=None,
+        max_categories=30,
         init="pca",
         linear_path=True,
         penalty=None,
@@ -145,11 +148,14 @@ class VariationalAutoencoder(AutoencoderTransformer):
         X : ndarray or DataFrame of shape (n_samples, n_features)
             The decoder's mean for each drawn code, in the units of the
             training data; a DataFrame with the training column names when
-            the estimator was fitted on one.
+            the estimator was fitted on one, with its dtypes for a table with
+            categorical columns (each categorical entry the most likely level).
         """
         check_is_fitted(self, "net_")
         codes = check_random_state(random_state).standard_normal((n_samples, self.n_components_))
         X = self._decode(codes, np.float64)
+        if self._layout is not None:
+            return self._layout.decode(X)
         names = getattr(self, "feature_names_in_", None)
         return pd.DataFrame(X, columns=names) if names is not None else X
 

@@ -27,7 +27,7 @@ ESTIMATORS = [
 IDS = ["transformer", "denoising", "outlier", "variational", "imputer"]
 parametrize_estimators = pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
 # The imputer accepts NaN on purpose: the NaN cases do not apply to it.
-NAN_CASES = {"nan", "all-nan column", "nullable NA"}
+NAN_CASES = {"nan", "all-nan column", "nullable NA", "text column with missing values"}
 
 rng = np.random.RandomState(0)
 X = rng.randn(60, 4)
@@ -59,10 +59,14 @@ FIT_ERRORS = {
         ValueError,
         "NaN",
     ),
-    "text column": (DF.assign(city=["Oslo", "Lima"] * 30), ValueError,
-                    "Column 'city' has non-numeric dtype"),
-    "object column": (DF.assign(mixed=pd.Series([1, "two"] * 30, dtype=object)), ValueError,
-                      "Column 'mixed' has non-numeric dtype object"),
+    "text column with missing values": (
+        DF.assign(city=["Oslo", None] * 30), ValueError,
+        "Column 'city' has 30 missing values",
+    ),
+    "object column of mixed types": (
+        DF.assign(mixed=pd.Series([1, "two"] * 30, dtype=object)), ValueError,
+        "Column 'mixed' mixes values of types",
+    ),
     "string column": (DF.assign(city=pd.array(["x", "y"] * 30, dtype="string")), ValueError,
                       "Column 'city' has non-numeric dtype string"),
     "numbers as strings": (DF.assign(e=["1.5", "2"] * 30), ValueError, "Column 'e'"),

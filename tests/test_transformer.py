@@ -251,12 +251,6 @@ def test_same_random_state_same_output(digits):
 # --------------------------------------------------------- bad input
 
 
-def test_non_numeric_column_is_named():
-    df = pd.DataFrame({"age": [30.0, 40, 50, 60], "city": ["a", "b", "c", "d"]})
-    with pytest.raises(ValueError, match="Column 'city' has non-numeric dtype"):
-        AutoencoderTransformer(n_components=1).fit(df)
-
-
 def test_sparse_input_is_refused():
     with pytest.raises(TypeError, match="[Ss]parse data was passed"):
         AutoencoderTransformer(n_components=1).fit(csr_matrix(np.eye(5)))
