@@ -110,6 +110,14 @@ class TabularLayout:
         return self
 
     def _categorical(self, name, series):
+        dtype = series.dtype
+        if (getattr(dtype, "kind", "O") in "mMc"
+                or isinstance(dtype, (pd.DatetimeTZDtype, pd.PeriodDtype, pd.IntervalDtype))):
+            raise ValueError(
+                f"Column {name!r} has dtype {dtype}, which is neither numeric nor "
+                "categorical. Turn it into numbers first (for example the day of "
+                "the week, or seconds since a date) or drop it."
+            )
         observed = series[~pd.isna(series)]
         if len(observed) == 0:
             raise ValueError(
