@@ -600,7 +600,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         A block's logits start at ``c`` times PCA's reconstruction of its
         one-hot columns, so the most likely level is PCA's, with the
         sharpness ``c`` of each block that gives the lowest cross-entropy on
-        (a sample of) the training rows.
+        (a sample of) the training rows (1 with tied weights).
         """
         dec_w, dec_b = dec_w.copy(), dec_b.copy()
         rows = X_scaled
@@ -608,7 +608,9 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             rows = rows[np.random.RandomState(0).choice(len(rows), n_rows, replace=False)]
         rows = rows.astype(np.float64)
         Z = rows @ enc_w.T + enc_b
-        sharpness = np.geomspace(0.25, 64, 25)
+        # Tied weights decode with the encoder's weights: no sharpness of
+        # their own, but the most likely level is still PCA's.
+        sharpness = np.array([1.0]) if self.tied_weights else np.geomspace(0.25, 64, 25)
         for start, stop in self._output_layout.blocks:
             center = self.center_[start:stop]
             one_hot = rows[:, start:stop] + center

@@ -56,18 +56,59 @@ def _check_uniform(name, values):
         )
 
 
+def _plain(value):
+    """A level as a plain Python value (numpy scalars as Python numbers)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _dtype_spec(dtype):
+    """A dtype as plain data: a string, or the categories of a categorical
+    dtype (so that pickle and skops store no pandas object)."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        return ["category", [_plain(c) for c in dtype.categories], bool(dtype.ordered)]
+    return str(dtype)
+
+
+def _dtype_from_spec(spec):
+    if isinstance(spec, list):
+        return pd.CategoricalDtype(spec[1], ordered=spec[2])
+    return pd.api.types.pandas_dtype(spec)
+
+
 class _Column:
-    """One column of the layout: its kind, dtype, levels and encoded slice."""
+    """One column of the layout: its kind, dtype, levels and encoded slice.
+
+    Only plain data is stored (names, strings, lists, numbers), so a fitted
+    layout pickles, and loads with skops, without pandas objects.
+    """
 
     def __init__(self, name, kind, dtype, levels=None, counts=None, grouped=()):
-        self.name, self.kind, self.dtype = name, kind, dtype
-        self.levels = levels  # kept levels (the infrequent group last)
-        self.counts = counts
-        self.grouped = tuple(grouped)  # the levels in the infrequent group
-        if levels is not None:
-            self.index = {level: i for i, level in enumerate(levels)}
+        self.name, self.kind = _plain(name), kind
+        self.dtype_spec = _dtype_spec(dtype)
+        # Kept levels (the infrequent group last) and their training counts.
+        self.levels = None if levels is None else [_plain(v) for v in levels]
+        self.counts = None if counts is None else [float(c) for c in counts]
+        self.grouped = [_plain(v) for v in grouped]  # the levels in the infrequent group
+
+    @property
+    def dtype(self):
+        return _dtype_from_spec(self.dtype_spec)
+
+    @property
+    def index(self):
+        """Each level's position in the block (a grouped level's: the group's)."""
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = {level: i for i, level in enumerate(self.levels)}
             for level in self.grouped:
-                self.index[level] = len(levels) - 1
+                index[level] = len(self.levels) - 1
+            self._index = index
+        return index
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_index", None)
+        return state
 
     @property
     def width(self):
@@ -168,7 +209,8 @@ class TabularLayout:
 
     def marginals(self):
         """Each categorical column's level shares in training."""
-        return [c.counts / c.counts.sum() for c in self.columns if c.kind != "numeric"]
+        return [np.asarray(c.counts) / np.sum(c.counts)
+                for c in self.columns if c.kind != "numeric"]
 
     def entropies(self):
         """Each categorical column's entropy in training, in nats (floored)."""

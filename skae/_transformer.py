@@ -158,7 +158,11 @@ class AutoencoderTransformer(
         scores : ndarray of shape (n_samples,)
             Minus the mean squared error of each row's reconstruction, in
             the units of ``X`` (minus the mean binary cross-entropy with
-            ``loss="bce"``), in float64.
+            ``loss="bce"``), in float64. For a table with categorical
+            columns, minus the mean over its columns of each column's loss:
+            the squared error in standard deviations for a numeric column,
+            the cross-entropy divided by the column's entropy for a
+            categorical one (both 1 for predicting the column's mean).
         """
         check_is_fitted(self, "net_")
         X = check_X(self, X, reset=False)

@@ -311,3 +311,32 @@ def test_regressor_takes_mixed_inputs():
     y = DF[["x", "y"]].to_numpy() * 2
     reg = EncoderDecoderRegressor(2, **FAST).fit(DF.drop(columns=["x", "y"]), y)
     assert reg.predict(DF.drop(columns=["x", "y"])).shape == (len(DF), 2)
+
+
+def test_skops_round_trip_of_a_mixed_model():
+    sio = pytest.importorskip("skops.io")
+    est = AutoencoderTransformer(2, **FAST).fit(DF)
+    data = sio.dumps(est)
+    untrusted = sio.get_untrusted_types(data=data)
+    assert all(name.startswith("skae.") for name in untrusted)
+    loaded = sio.loads(data, trusted=untrusted)
+    pd.testing.assert_frame_equal(loaded.inverse_transform(loaded.transform(DF)),
+                                  est.inverse_transform(est.transform(DF)))
+
+
+@pytest.mark.parametrize("params", [dict(tied_weights=True), dict(hidden_layer_sizes=())],
+                         ids=["tied", "linear"])
+def test_linear_start_rebuilds_pca_levels(params):
+    # Without training, the model is PCA of the standardised and one-hot
+    # columns: its most likely levels are PCA's.
+    ae = AutoencoderTransformer(2, max_epochs=1, learning_rate=1e-12, random_state=0,
+                                **params).fit(DF)
+    layout = ae._layout
+    A = layout.encode(DF, False)[0]
+    mean = A.mean(0)
+    std = np.where(layout.numeric[layout.column_of], A.std(0), 1.0)
+    pca = PCA(2).fit((A - mean) / std)
+    expected = layout.decode(pca.inverse_transform(pca.transform((A - mean) / std)) * std + mean)
+    rebuilt = ae.inverse_transform(ae.transform(DF))
+    for column in ["size", "big", "plan", "label", "ok"]:
+        assert (rebuilt[column] == expected[column]).mean() >= 0.99, column
