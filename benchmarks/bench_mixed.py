@@ -179,7 +179,7 @@ def skae_imputer(seed, params):
     return run
 
 
-def imputation(df, seed, params):
+def imputation(df, seed, params, only=None):
     rng = np.random.RandomState(seed)
     masked, hidden = mask_cells(df, 0.2, rng)
     std = df[kinds(df)[0]].std()
@@ -190,6 +190,8 @@ def imputation(df, seed, params):
         "miceforest": failing_as_nan(miceforest(seed)),
         "skae": skae_imputer(seed, params),
     }
+    if only is not None:
+        methods = {name: run for name, run in methods.items() if name in only}
     order = rng.permutation(len(df))
     train, test = np.sort(order[: int(0.7 * len(df))]), np.sort(order[int(0.7 * len(df)):])
     rows = {}
@@ -297,6 +299,8 @@ def main():
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--tables", nargs="+", default=None, help="names, e.g. CPS1985")
     parser.add_argument("--params", default="{}", help="a dict of skae parameters")
+    parser.add_argument("--methods", nargs="+", default=None,
+                        help="imputation methods to run (default: all)")
     args = parser.parse_args()
     params = ast.literal_eval(args.params)
     tables = [t for t in TABLES if args.tables is None or t[1] in args.tables]
@@ -310,7 +314,7 @@ def main():
               "| cat err ind | time (s) |\n|---|---|---|---|---|---|---|---|")
         for seed in args.seeds:
             for name, df in frames.items():
-                for method, r in imputation(df, seed, params).items():
+                for method, r in imputation(df, seed, params, args.methods).items():
                     print(f"| {name} | {seed} | {method} | {r[0]:.3f} | {r[1]:.3f} "
                           f"| {r[2]:.3f} | {r[3]:.3f} | {r[4]:.1f} |", flush=True)
     if "reconstruction" in args.parts:

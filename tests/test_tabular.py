@@ -340,3 +340,20 @@ def test_linear_start_rebuilds_pca_levels(params):
     rebuilt = ae.inverse_transform(ae.transform(DF))
     for column in ["size", "big", "plan", "label", "ok"]:
         assert (rebuilt[column] == expected[column]).mean() >= 0.99, column
+
+
+def test_mixed_frames_in_pipelines_grid_search_and_streams():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+
+    X, y = DF.drop(columns="big"), DF["big"]
+    model = make_pipeline(AutoencoderTransformer(2, **FAST), LogisticRegression()).fit(X, y)
+    assert model.score(X, y) > 0.9
+    search = GridSearchCV(AutoencoderTransformer(**FAST), {"n_components": [1, 2]}, cv=2)
+    assert search.fit(DF).best_params_["n_components"] in (1, 2)
+    stream = AutoencoderTransformer(2, **FAST)
+    stream.partial_fit(DF.iloc[:200]).partial_fit(DF.iloc[200:])
+    assert stream.n_iter_ == 2 and stream.transform(DF).shape == (len(DF), 2)
+    assert list(stream.set_output(transform="pandas").transform(DF).columns) == [
+        "autoencodertransformer0", "autoencodertransformer1"]
