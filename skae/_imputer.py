@@ -99,6 +99,7 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
         "mask_rate": [Interval(Real, 0, 1, closed="left")],
     }
     _allow_nan = True
+    _minimax = True
 
     def __init__(
         self,
@@ -248,7 +249,7 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
         kind_weight = getattr(self, "_kind_weight", None)
         return MaskedReconstructionLoss(
             self.loss, *self._output_scaling, self._loss_weights(), self._blocks(),
-            kind_weight=kind_weight, minimax=kind_weight is not None,
+            kind_weight=kind_weight, minimax=kind_weight is not None and self._minimax,
         )
 
     def _training_data(self, X_scaled, device, Y_scaled=None):
