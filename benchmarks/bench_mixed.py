@@ -303,8 +303,6 @@ def main():
                         help="imputation methods to run (default: all)")
     args = parser.parse_args()
     params = ast.literal_eval(args.params)
-    if "_minimax" in params:
-        AutoencoderImputer._minimax = params.pop("_minimax")
     tables = [t for t in TABLES if args.tables is None or t[1] in args.tables]
     frames = {name: load(package, name) for package, name in tables}
     for name, df in frames.items():

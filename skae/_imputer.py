@@ -99,7 +99,6 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
         "mask_rate": [Interval(Real, 0, 1, closed="left")],
     }
     _allow_nan = True
-    _minimax = True
 
     def __init__(
         self,
@@ -249,7 +248,7 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
         kind_weight = getattr(self, "_kind_weight", None)
         return MaskedReconstructionLoss(
             self.loss, *self._output_scaling, self._loss_weights(), self._blocks(),
-            kind_weight=kind_weight, minimax=kind_weight is not None and self._minimax,
+            kind_weight=kind_weight, minimax=kind_weight is not None,
         )
 
     def _training_data(self, X_scaled, device, Y_scaled=None):
