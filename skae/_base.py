@@ -364,8 +364,11 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
                 )
             # One-hot columns enter centred on their level shares, unscaled.
             one_hot = ~layout.numeric[layout.column_of]
-            center = np.where(one_hot, np.nanmean(X, axis=0), center)
-            scale = np.where(one_hot, 1.0, scale)
+            center, scale = center.copy(), scale.copy()
+            # (A one-hot column always has observed entries: a categorical
+            # column without any is refused.)
+            center[one_hot] = np.nanmean(X[:, one_hot], axis=0)
+            scale[one_hot] = 1.0
         self.center_, self.scale_ = center, scale
         return hidden
 
@@ -898,8 +901,8 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         moderate even for float32 data near the end of its range, then squared
         and weighted by ``scale_**2`` in float64: the mean squared error in
         the units of ``X``. For a table with categorical columns, the mean
-        over its columns of each column's loss as training weighs it
-        (``_row_losses``).
+        over its columns of each column's loss, weighted as
+        ``_column_weights`` does (``_row_losses``).
         """
 
         def errors(x):

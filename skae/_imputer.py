@@ -222,7 +222,11 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
             if not isinstance(frame, pd.DataFrame):
                 frame = pd.DataFrame(np.asarray(frame, dtype=object),
                                      columns=self.feature_names_in_)
-            return self._layout.fill(frame, self._impute(X), unknown)
+            filled = self._layout.fill(frame, self._impute(X), unknown)
+            for j in np.flatnonzero(self.empty_features_):  # as for arrays: zeros
+                column = filled.columns[j]
+                filled[column] = pd.Series(0, index=filled.index).astype(filled[column].dtype)
+            return filled
         missing = np.isnan(X)
         out = np.array(X, copy=True)
         out[missing] = self._impute(X)[missing]

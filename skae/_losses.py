@@ -70,8 +70,8 @@ class ReconstructionLoss(nn.Module):
     the mean over rows of their sum, halved. With ``minimax``, the loss in
     evaluation mode (validation) is instead the larger of the two kinds'
     means over rows: with kind weights that make each kind's loss 1 at the
-    start, the weights early stopping keeps are then no worse than the
-    start's on either kind.
+    start, early stopping keeps the weights whose worse kind is best, so a
+    gain on one kind cannot hide a loss on the other.
     """
 
     def __init__(self, loss, mean, scale, weight, blocks=None, kind_weight=None,

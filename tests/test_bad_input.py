@@ -103,8 +103,9 @@ def test_fit_error(estimator, case):
 
 @parametrize_estimators
 def test_unfitted(estimator):
+    # A clone: other tests fit the shared instances, in any order under xdist.
     with pytest.raises(NotFittedError):
-        main_output(estimator, X)
+        main_output(clone(estimator), X)
 
 
 PREDICT_ERRORS = {

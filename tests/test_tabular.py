@@ -357,3 +357,12 @@ def test_mixed_frames_in_pipelines_grid_search_and_streams():
     assert stream.n_iter_ == 2 and stream.transform(DF).shape == (len(DF), 2)
     assert list(stream.set_output(transform="pandas").transform(DF).columns) == [
         "autoencodertransformer0", "autoencodertransformer1"]
+
+
+def test_imputer_fills_an_empty_numeric_column_with_zeros():
+    data = DF.assign(x=np.nan)
+    with pytest.warns(UserWarning, match="no observed value"):
+        imputer = AutoencoderImputer(**FAST).fit(data)
+    filled = imputer.transform(data)
+    assert (filled["x"] == 0).all() and filled["x"].dtype == np.float64
+    pd.testing.assert_frame_equal(filled.drop(columns="x"), DF.drop(columns="x"))
