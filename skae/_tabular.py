@@ -47,8 +47,15 @@ def is_mixed_frame(X):
 
 def _check_uniform(name, values):
     """Raise when an object column mixes strings with other kinds of values."""
-    kinds = {type(v).__name__ for v in values}
-    if len(kinds) > 1 and any(isinstance(v, str) for v in values):
+    def kind(v):
+        if isinstance(v, str):
+            return "str"
+        if isinstance(v, (bool, np.bool_)):
+            return "bool"
+        return "number" if isinstance(v, (Integral, Real)) else type(v).__name__
+
+    kinds = {kind(v) for v in values}
+    if len(kinds) > 1:
         raise ValueError(
             f"Column {name!r} mixes values of types {sorted(kinds)}; a "
             "categorical column needs values of one kind. Convert it, for "
@@ -257,10 +264,11 @@ class TabularLayout:
                     raise ValueError(f"Column {column.name!r} contains infinity.")
                 X[:, start] = values
                 continue
-            codes = np.full(n, -1)
-            for i, value in enumerate(series.to_numpy(dtype=object)):
-                if not missing[i]:
-                    codes[i] = column.index.get(value, -2)
+            levels = list(column.index)
+            position = pd.Index(levels, dtype=object).get_indexer(series.to_numpy(dtype=object))
+            codes = np.array([column.index[v] for v in levels])[position]
+            codes = np.where(position >= 0, codes, -2)
+            codes[missing] = -1
             new = codes == -2
             if new.any():
                 if self.handle_unknown == "error":
