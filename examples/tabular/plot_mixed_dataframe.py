@@ -96,14 +96,15 @@ for level, colour in zip(["basic", "standard", "premium"], ["C0", "C1", "C2"]):
     mask = test["plan"].to_numpy() == level
     axes[0].scatter(codes[mask, 0], codes[mask, 1], s=6, color=colour, label=level)
 axes[0].set(title="Codes of held-out customers, by plan", xlabel="code 1", ylabel="code 2")
-axes[0].legend(markerscale=3)
+axes[0].legend(markerscale=3, loc="upper right", fontsize=8)
 x = np.arange(len(accuracy))
 axes[1].bar(x - 0.2, [a[0] for a in accuracy.values()], 0.4, label="most frequent level")
 axes[1].bar(x + 0.2, [a[1] for a in accuracy.values()], 0.4, label="AutoencoderImputer")
 axes[1].set(xticks=x, xticklabels=list(accuracy), ylim=(0, 1),
             title="Hidden levels filled right")
 axes[1].legend(loc="lower right")
-axes[2].hist(np.delete(scores, rows), bins=50, color="grey", label="other rows")
+bins = np.geomspace(scores.min(), scores.max(), 60)
+axes[2].hist(np.delete(scores, rows), bins=bins, color="grey", label="other rows")
 for row in rows:
     axes[2].axvline(scores[row], color="crimson", lw=1)
 axes[2].set(xscale="log", title="Outlyingness; red: contradicting plans",
