@@ -51,3 +51,15 @@ def test_gallery_example_draws_a_figure(example):
     assert "plt.show()" in text or "Display.from_estimator" in text, example.name
     title = text.split('"""')[1].strip().splitlines()
     assert len(title[1]) == len(title[0]) and set(title[1]) == {"="}, "title underline"
+
+
+@pytest.mark.parametrize("page", sorted(DOCS.glob("**/*.md")), ids=lambda p: p.name)
+def test_markdown_pages_name_their_plot_files(page):
+    # Each MyST eval-rst block restarts the plot directive's counter, so two
+    # inline plots on one page would write (and show) the same image: a page
+    # with several figures draws them from files under docs/plots/.
+    text = page.read_text()
+    inline = re.findall(r"^\.\. plot::\s*$", text, flags=re.M)
+    assert len(inline) <= 1, f"{page.name} has {len(inline)} inline plots"
+    for name in re.findall(r"^\.\. plot:: (\S+)", text, flags=re.M):
+        assert (page.parent / name).is_file(), name
