@@ -229,6 +229,13 @@ class AutoencoderTransformer(
             return super()._code_width(X)
         from sklearn.decomposition import PCA
 
+        layout = self._layout
+        if layout is not None:
+            # A mixed table's loss counts numeric columns in standard
+            # deviations, next to the one-hot columns: so does this PCA.
+            numeric = layout.numeric[layout.column_of]
+            std = np.where(numeric, X.std(axis=0), 1.0)
+            X = X / np.where(std > 0, std, 1.0)
         # As wide as PCA needs for the share; the prefix kept is at most that.
         return int(PCA(n_components=self.n_components, svd_solver="full").fit(X).n_components_)
 

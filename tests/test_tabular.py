@@ -366,3 +366,11 @@ def test_imputer_fills_an_empty_numeric_column_with_zeros():
     filled = imputer.transform(data)
     assert (filled["x"] == 0).all() and filled["x"].dtype == np.float64
     pd.testing.assert_frame_equal(filled.drop(columns="x"), DF.drop(columns="x"))
+
+
+def test_a_variance_share_picks_the_same_code_whatever_the_numeric_units():
+    # A mixed table's loss counts numeric columns in standard deviations, so
+    # n_components=0.9 must not depend on their units.
+    widths = [AutoencoderTransformer(0.9, **FAST).fit(data).n_components_
+              for data in (DF, DF.assign(x=DF["x"] * 1e4))]
+    assert widths[0] == widths[1]
