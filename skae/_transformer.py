@@ -354,6 +354,12 @@ default="gaussian"
         - an instance of a ``skae.noise.BaseNoise`` subclass (or any object
           with a ``corrupt(X, stats)`` method).
 
+        For a DataFrame with categorical columns, whose columns share no
+        unit, the noise acts on the network's scaled columns instead:
+        numeric columns in standard deviations, one-hot columns centred on
+        their level shares (so masking sets an entry to its column's mean or
+        shares).
+
     noise_level : float or None, default=None
         Strength of the noise: the standard deviation factor of
         ``"gaussian"`` or the rate of the others. None keeps the noise
@@ -436,9 +442,15 @@ default="gaussian"
         self.noise_ = noise
         if getattr(noise, "level", None) == 0:
             return None  # no corruption: train exactly as AutoencoderTransformer
+        center, scale = self.center_, self.scale_
+        if self._layout is not None:
+            # A mixed table has no common unit: the noise acts on the scaled
+            # columns (standard deviations; one-hot columns centred on their
+            # level shares), in which the loss is measured too.
+            X, center, scale = self._scale(X), np.zeros_like(center), np.ones_like(scale)
         return Corruption(
             noise,
             FeatureStats.from_array(X, device),
-            torch.tensor(np.array(self.center_, dtype=np.float32), device=device),
-            torch.tensor(np.array(self.scale_, dtype=np.float32), device=device),
+            torch.tensor(np.array(center, dtype=np.float32), device=device),
+            torch.tensor(np.array(scale, dtype=np.float32), device=device),
         )

@@ -374,3 +374,14 @@ def test_a_variance_share_picks_the_same_code_whatever_the_numeric_units():
     widths = [AutoencoderTransformer(0.9, **FAST).fit(data).n_components_
               for data in (DF, DF.assign(x=DF["x"] * 1e4))]
     assert widths[0] == widths[1]
+
+
+def test_denoising_noise_acts_on_scaled_columns_of_a_mixed_table():
+    # Gaussian noise scaled to the data's typical spread would drown the
+    # small columns of a table with a large-unit column; on scaled columns
+    # the model still rebuilds the categories.
+    data = mixed_frame(600).assign(x=lambda d: d["x"] * 1e4)
+    dae = DenoisingAutoencoder(1, noise="gaussian", noise_level=0.3, random_state=0).fit(data)
+    assert dae.noise_.level == 0.3
+    rebuilt = dae.inverse_transform(dae.transform(data))
+    assert (rebuilt["size"] == data["size"]).mean() > 0.8
