@@ -407,12 +407,10 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         if len(rows) > n_rows:
             rows = rows[np.random.RandomState(0).choice(len(rows), n_rows, replace=False)]
         x = torch.from_numpy(np.ascontiguousarray(rows))
-        loss = ReconstructionLoss(self.loss, *self._output_scaling, self._loss_weights(),
-                                  self._blocks())
         was_training = module.training
         module.eval()
         with torch.no_grad(), global_rng_untouched():
-            entries = loss.elementwise(module(torch.nan_to_num(x))[0], torch.nan_to_num(x))
+            entries = self._column_losses(module(torch.nan_to_num(x))[0], torch.nan_to_num(x))
         module.train(was_training)
         entries = torch.where(torch.isnan(x), 0.0, entries).double().numpy()
         categorical = ~layout.numeric[layout.column_of]
@@ -920,18 +918,21 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         """Each row's summed loss of the decoder's output ``out`` against the
         scaled rows ``x_net``, in float64: the squared error in the units of
         ``X`` (weights ``scale_**2``), or for a mixed table the columns'
-        losses as ``_column_weights`` weighs them."""
-        blocks = self._inference_blocks(out.device)
-        if blocks is None:
+        losses as ``_column_weights`` weighs them (``_column_losses``)."""
+        if self._output_layout is None:
             # Squares and weights in float64: scale_**2, and the squares of
             # residuals of nearly constant columns, can leave float32's range.
             w = torch.as_tensor(self.scale_**2, dtype=torch.float64, device=out.device)
             return (out - x_net).double() ** 2 @ w
-        w = torch.as_tensor(self._column_weights(), dtype=torch.float64, device=out.device)
-        center = torch.as_tensor(self.center_, dtype=torch.float64, device=out.device)
-        squares = (out - x_net).double() ** 2
-        cross_entropy = -(x_net.double() + center) * blocks.log_softmax(out.float()).double()
-        return torch.where(blocks.categorical, cross_entropy, squares) @ w
+        return self._column_losses(out, x_net).double().sum(dim=1)
+
+    def _column_losses(self, out, target):
+        """A mixed table's loss of every entry of the decoder's output ``out``
+        against the scaled rows ``target``: the training loss's entries,
+        weighted per column (``_column_weights``) but not per kind."""
+        loss = ReconstructionLoss(self.loss, *self._output_scaling, self._column_weights(),
+                                  self._blocks())
+        return loss.to(out.device).elementwise(out.float(), target.float())
 
     def _check_codes(self, Z):
         Z = check_array(Z, dtype=[np.float64, np.float32])

@@ -28,13 +28,14 @@ class _MaskObserved:
     def __init__(self, rate, column_of=None):
         self.rate = rate
         self.column_of = column_of
+        self.n_columns = None if column_of is None else int(column_of[-1]) + 1
 
     def __call__(self, X_scaled):
         if self.column_of is None:
             hidden = rand(X_scaled.shape, X_scaled) < self.rate
         else:
-            n_columns = int(self.column_of[-1]) + 1
-            hidden = (rand((len(X_scaled), n_columns), X_scaled) < self.rate)[:, self.column_of]
+            draws = rand((len(X_scaled), self.n_columns), X_scaled)
+            hidden = (draws < self.rate)[:, self.column_of]
         return X_scaled.masked_fill(hidden, 0.0)
 
 
@@ -177,16 +178,11 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
         """A mixed table's mean loss over its observed entries, each column's
         as training weighs it (``_column_weights``)."""
         module = self.net_.module_
-        blocks = self._blocks()
-        weight = torch.as_tensor(self._column_weights())
-        center = torch.as_tensor(self.center_)
 
         def losses(x):
             x_net = self._to_net(x)
             out = module(torch.nan_to_num(x_net))[0]
-            squares = (out - x_net).double() ** 2
-            cross_entropy = -(x_net.double() + center) * blocks.log_softmax(out).double()
-            entry = torch.where(blocks.categorical, cross_entropy, squares) * weight
+            entry = self._column_losses(out, torch.nan_to_num(x_net)).double()
             observed = ~torch.isnan(x_net)
             return torch.stack([torch.where(observed, entry, 0.0).sum(1),
                                 (observed.double() @ (1.0 / self._block_widths())).double()], 1)

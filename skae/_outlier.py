@@ -474,7 +474,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
     def _loss_weights(self):
         # Every standardised column counts alike.
         if self._layout is not None:
-            return self._column_weights()
+            return super()._loss_weights()  # per column, as for every mixed table
         return np.ones_like(self.scale_)
 
     def _column_terms(self, X, unknown=None):

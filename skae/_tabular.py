@@ -29,11 +29,8 @@ def _is_numeric(series):
     if pd.api.types.is_numeric_dtype(dtype):
         return True
     if dtype == object:
-        values = series.dropna()
-        return len(values) > 0 and all(
-            isinstance(v, (Integral, Real)) and not isinstance(v, (bool, np.bool_))
-            for v in values
-        )
+        kind = pd.api.types.infer_dtype(series, skipna=True)
+        return kind in ("integer", "floating", "mixed-integer-float", "decimal")
     return False
 
 
@@ -225,13 +222,6 @@ class TabularLayout:
             max(float(-np.sum(p * np.log(np.maximum(p, 1e-300)))), MIN_ENTROPY)
             for p in self.marginals()
         ])
-
-    def categories(self):
-        """Per column, the levels it encodes (the grouped ones last, as one
-        entry each), or None for a numeric column."""
-        return [None if c.kind == "numeric" else np.array(
-            list(c.levels[: len(c.levels) - (1 if c.grouped else 0)]) + list(c.grouped),
-            dtype=object) for c in self.columns]
 
     # ---------------------------------------------------------- encoding
 

@@ -36,7 +36,7 @@ def check_X(estimator, X, *, reset, allow_nan=False, return_unknown=False):
     (``_layout`` is None for numeric input). Entries with a level unseen in
     training (``handle_unknown="ignore"``) are NaN with ``allow_nan``, else
     their column's training shares. With ``return_unknown``, also returns
-    where those entries are, per original column.
+    where those entries are, per original column (None for numeric input).
     """
     if reset:
         estimator._layout = None
@@ -50,7 +50,7 @@ def check_X(estimator, X, *, reset, allow_nan=False, return_unknown=False):
         return (X, unknown) if return_unknown else X
     _check_dataframe_dtypes(X, estimator)
     X = _check_numeric(estimator, X, reset=reset, allow_nan=allow_nan)
-    return (X, np.zeros(X.shape, dtype=bool)) if return_unknown else X
+    return (X, None) if return_unknown else X
 
 
 def _check_mixed(estimator, layout, X, *, reset, allow_nan):
