@@ -10,6 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseAutoencoder
 from ._compat import Interval, StrOptions, _fit_context
+from ._distances import NearestRows, RobustMahalanobis, typical
 from ._docs import fill_doc
 from ._validation import check_X
 
@@ -19,6 +20,10 @@ from ._validation import check_X
 #: a level given probability 0.99: a column the network always rebuilds
 #: exactly does not turn every small doubt into a large score.
 MIN_TYPICAL_SURPRISE = 0.01
+
+
+#: The parts of the outlyingness (``score_parts``).
+SCORE_PARTS = ("reconstruction", "mahalanobis", "neighbors")
 
 
 def _mahalanobis(centred, precision):
@@ -70,15 +75,21 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
     An autoencoder learns to rebuild the training rows through a narrow
     code. A row is outlying when it is rebuilt badly, or when its code lies
     far from the training codes (extreme along the directions the data
-    varies in): the score adds the squared residual of each column,
-    normalised by that column's typical training residual, to the
-    Mahalanobis distance of the code, as principal-component monitoring
-    adds the SPE and Hotelling's T². Columns are scaled robustly (median and
-    interquartile range) inside the network, so a raw DataFrame with columns
-    in different units is scored sensibly. The conventions are scikit-learn's
-    (as ``IsolationForest``): ``score_samples`` is higher for more normal
-    rows, ``decision_function`` is negative for outliers and ``predict``
-    returns -1 for outliers and +1 for inliers.
+    varies in): this reconstruction part adds the squared residual of each
+    column, normalised by that column's typical training residual, to the
+    Mahalanobis distance of the code, as principal-component monitoring adds
+    the SPE and Hotelling's T². Two more parts make the score hold across
+    kinds of data (``score_parts``): a robust Mahalanobis distance over all
+    columns, which finds rows that break the columns' linear relations even
+    where there are too few rows to train a network, and the distance to the
+    nearest training rows, which finds rows in sparse regions of clustered
+    or curved data. Each part is divided by its median on the training rows,
+    so none dominates. Columns are scaled robustly (median and interquartile
+    range), so a raw DataFrame with columns in different units is scored
+    sensibly. The conventions are scikit-learn's (as ``IsolationForest``):
+    ``score_samples`` is higher for more normal rows, ``decision_function``
+    is negative for outliers and ``predict`` returns -1 for outliers and +1
+    for inliers.
 
     Parameters
     ----------
@@ -99,6 +110,22 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         percent of them too; pass the share you expect when you know it, or
         use a threshold with a stated error rate (``threshold="pvalue"`` or
         ``"fdr"``).
+
+    score_parts : tuple of str, default=('reconstruction', 'mahalanobis', 'neighbors')
+        The parts added up into a row's outlyingness, each divided by its
+        typical (median) value on the training rows so that none dominates:
+
+        - ``"reconstruction"``: the autoencoder's part, the squared residual
+          of each column normalised by that column's typical residual plus
+          the Mahalanobis distance of the row's code from the training codes;
+        - ``"mahalanobis"``: the robust Mahalanobis distance of the row over
+          all (scaled) columns, from the bulk of the training rows: outliers
+          that break the columns' linear relations;
+        - ``"neighbors"``: the mean squared distance to the 5 nearest of (a
+          sample of at most 2,000) training rows: outliers in a sparse region
+          of a curved or clustered data set.
+
+        ``("reconstruction",)`` scores by the autoencoder alone.
 
     calibration_fraction : float in (0, 0.5] or None, default=None
         Share of the training rows held out from everything the model learns
@@ -140,6 +167,10 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         rows nearest the centre, rescaled to be consistent for Gaussian
         codes (one reweighting step of the minimum covariance determinant).
 
+    part_scales_ : dict
+        The median of each part of ``score_parts`` on the training rows, by
+        which that part is divided.
+
     calibration_scores_ : ndarray of shape (n_calibration,)
         Outlyingness (minus ``score_samples``) of the held-out calibration
         rows, sorted; only with ``calibration_fraction``.
@@ -165,6 +196,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         **BaseAutoencoder._parameter_constraints,
         "n_components": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="right")],
+        "score_parts": [tuple, list],
         "calibration_fraction": [Interval(Real, 0, 0.5, closed="right"), None],
         "threshold": [StrOptions({"contamination", "pvalue", "fdr"})],
         "alpha": [Interval(Real, 0, 1, closed="neither")],
@@ -183,6 +215,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         n_components="auto",
         *,
         contamination="auto",
+        score_parts=SCORE_PARTS,
         calibration_fraction=None,
         threshold="contamination",
         alpha=0.1,
@@ -232,8 +265,24 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         self : object
             The fitted detector.
         """
+        self._check_score_parts()
         self._fit(X)
         return self
+
+    def partial_fit(self, X, y=None, epochs=1):
+        self._check_score_parts()
+        return super().partial_fit(X, y, epochs=epochs)
+
+    partial_fit.__doc__ = BaseAutoencoder.partial_fit.__doc__
+
+    def _check_score_parts(self):
+        parts = list(self.score_parts)
+        unknown = [p for p in parts if p not in SCORE_PARTS]
+        if not parts or unknown or len(set(parts)) < len(parts):
+            raise ValueError(
+                f"score_parts must name one or more of {SCORE_PARTS}, each once; got "
+                f"{self.score_parts!r}."
+            )
 
     def _after_fit(self, X):
         self._min_probability = 1.0 / (len(X) + 1.0)
@@ -256,6 +305,24 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         self.residual_scale_ = scale
         self.code_center_ = np.median(codes, axis=0)
         self.code_precision_ = robust_precision(codes - self.code_center_)
+        # The linear and the local parts, in the network's input units.
+        scaled = self._standardised(X)
+        rng = np.random.RandomState(self._stream_seed + self._n_chunks)
+        scales = {"reconstruction": typical(
+            (terms / self.residual_scale_**2).sum(axis=1)
+            + _mahalanobis(codes - self.code_center_, self.code_precision_)
+        )}
+        self._mahalanobis = self._neighbours = None
+        if "mahalanobis" in self.score_parts and len(self._numeric_entries()):
+            self._mahalanobis = RobustMahalanobis().fit(scaled[:, self._numeric_entries()])
+            scales["mahalanobis"] = typical(self._mahalanobis_terms(scaled).sum(axis=1))
+        if "neighbors" in self.score_parts:
+            self._neighbours = NearestRows().fit(scaled, rng)
+            reference = self._neighbours.reference
+            scales["neighbors"] = typical(
+                self._neighbours.terms(reference, exclude_self=True).sum(axis=1)
+            )
+        self.part_scales_ = {part: scales[part] for part in self.score_parts if part in scales}
         outlyingness = -self._scores(X)
         if self.contamination == "auto":
             q1, q3 = np.percentile(outlyingness, [25, 75])
@@ -395,9 +462,13 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
     def feature_contributions(self, X):
         """Each column's share of each row's outlyingness.
 
-        The squared residual of every entry, normalised by that column's
-        typical residual and divided by the number of columns. A row's
-        ``score_samples`` is minus the sum of its contributions and of
+        Each part of ``score_parts`` split by column and divided by the
+        part's median on the training rows: the column's squared residual
+        normalised by its typical residual (reconstruction), its term
+        ``c_j (P c)_j`` of the robust Mahalanobis distance ``c' P c``
+        (which can be negative where a column makes the row more typical),
+        and its squared difference from the row's nearest training rows. A
+        row's ``score_samples`` is minus the sum of its contributions and of
         ``code_distance``.
 
         Parameters
@@ -422,9 +493,9 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         """The part of each row's outlyingness that no single column explains.
 
         The Mahalanobis distance of the row's code from the training codes,
-        divided by the number of columns: large for rows that are extreme
-        along the directions the data varies in, even when they are rebuilt
-        well.
+        divided by the reconstruction part's median: large for rows that are
+        extreme along the directions the data varies in, even when they are
+        rebuilt well (0 without the reconstruction part).
 
         Parameters
         ----------
@@ -502,20 +573,67 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
             terms[:, j] = -np.log(p)
         return terms, codes
 
-    def _parts(self, X, unknown=None):
-        """Per-column residual terms and the code term of each row's outlyingness.
+    def _standardised(self, X):
+        """Validated rows in the network's input units (float64, unclipped)."""
+        return (np.asarray(X, dtype=np.float64) - self.center_) / self.scale_
 
-        The residual terms are each column's term (``_column_terms``)
-        normalised by its typical value; the code term is the Mahalanobis
-        distance of the row's code from the training codes. Both are divided
-        by the number of columns, so a row's outlyingness is their total.
+    def _numeric_entries(self):
+        """The validated columns the Mahalanobis part covers: the numeric ones.
+
+        A one-hot block is left to the other parts: the central rows that
+        set the covariance may lack a rare level, and every row with it would
+        then lie infinitely far away.
+        """
+        layout = self._layout
+        if layout is None:
+            return np.arange(self.scale_.shape[0])
+        return layout.starts[layout.numeric]
+
+    def _mahalanobis_terms(self, scaled):
+        """The Mahalanobis part's terms for every validated column (0 off it)."""
+        columns = self._numeric_entries()
+        if len(columns) == scaled.shape[1]:
+            return self._mahalanobis.terms(scaled)
+        out = np.zeros(scaled.shape)
+        out[:, columns] = self._mahalanobis.terms(scaled[:, columns])
+        return out
+
+    def _by_column(self, entry_terms):
+        """Terms per entry of the validated rows -> per original column."""
+        layout = self._layout
+        if layout is None:
+            return entry_terms
+        out = np.zeros((len(entry_terms), layout.n_columns))
+        np.add.at(out.T, layout.column_of, entry_terms.T)
+        return out
+
+    def _parts(self, X, unknown=None):
+        """Per-column terms and the code term of each row's outlyingness.
+
+        Three parts, each divided by its typical value on the training rows
+        (``part_scales_``) so that none dominates: the reconstruction part
+        (each column's term from ``_column_terms`` normalised by its typical
+        value, plus the Mahalanobis distance of the row's code from the
+        training codes), the robust Mahalanobis distance of the row over all
+        columns, and its mean squared distance to the nearest training rows.
+        The last two split into per-column terms, so a row's outlyingness is
+        the total of the per-column terms and the code term.
         """
         terms, codes = self._column_terms(X, unknown)
-        n_features = self.n_features_in_
-        per_column = terms / self.residual_scale_**2 / n_features
-        centred = codes - self.code_center_
-        code_term = _mahalanobis(centred, self.code_precision_)
-        return per_column, code_term / n_features
+        scales = self.part_scales_
+        per_column = np.zeros(terms.shape)
+        code_term = np.zeros(len(X))
+        if "reconstruction" in scales:
+            per_column += terms / self.residual_scale_**2 / scales["reconstruction"]
+            centred = codes - self.code_center_
+            code_term = _mahalanobis(centred, self.code_precision_) / scales["reconstruction"]
+        if self._mahalanobis is not None or self._neighbours is not None:
+            scaled = self._standardised(X)
+        if self._mahalanobis is not None:
+            per_column += self._by_column(self._mahalanobis_terms(scaled)) / scales["mahalanobis"]
+        if self._neighbours is not None:
+            per_column += self._by_column(self._neighbours.terms(scaled)) / scales["neighbors"]
+        return per_column, code_term
 
     def _scores(self, X, unknown=None):
         per_column, code_term = self._parts(X, unknown)

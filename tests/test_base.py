@@ -209,7 +209,7 @@ def test_signature_is_the_bases_plus_its_own(cls):
     assert shared == list(base)
     extra = set(own) - set(base)
     assert extra <= {"noise", "noise_level", "contamination", "calibration_fraction",
-                     "threshold", "alpha", "beta", "mask_rate"}, extra
+                     "threshold", "alpha", "beta", "mask_rate", "score_parts"}, extra
     overridden = {name for name in shared if own[name].default != base[name].default}
     allowed = {
         AutoencoderOutlierDetector: {"n_components", "hidden_layer_sizes", "scaling",

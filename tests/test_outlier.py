@@ -117,3 +117,83 @@ def test_input_is_not_modified(planted):
     detector.fit(df).top_features(df)
     np.testing.assert_array_equal(X, planted[0])
     pd.testing.assert_frame_equal(df, pd.DataFrame(planted[0]))
+
+
+def _two_groups(n_inliers, n_features, rank, seed):
+    """Inliers near a ``rank``-dimensional subspace; outliers that break it."""
+    rng = np.random.RandomState(seed)
+    basis = rng.randn(rank, n_features)
+    inliers = rng.randn(n_inliers, rank) @ basis + 0.1 * rng.randn(n_inliers, n_features)
+    outliers = rng.randn(10, rank) @ basis + 1.0 * rng.randn(10, n_features)
+    return inliers, outliers
+
+
+def test_small_table_ranks_outliers_above_inliers():
+    # 60 training rows: too few to train a network well; the linear and local
+    # parts of the score still separate rows that break the columns' relations.
+    inliers, outliers = _two_groups(100, 10, 3, seed=1)
+    detector = AutoencoderOutlierDetector(random_state=0).fit(inliers[:60])
+    scores = detector.score_samples(np.vstack([inliers[60:], outliers]))
+    labels = np.r_[np.zeros(40), np.ones(10)]
+    assert roc_auc_score(labels, -scores) > 0.95
+
+
+def test_embedding_shaped_data_more_columns_than_rows():
+    # 300 rows of 500 columns, as sentence or image embeddings: the covariance
+    # is singular, and the Mahalanobis part is taken through its ridge.
+    inliers, outliers = _two_groups(400, 500, 20, seed=2)
+    detector = AutoencoderOutlierDetector(random_state=0).fit(inliers[:300])
+    scores = detector.score_samples(np.vstack([inliers[300:], outliers]))
+    assert np.isfinite(scores).all()
+    labels = np.r_[np.zeros(100), np.ones(10)]
+    assert roc_auc_score(labels, -scores) > 0.95
+
+
+def test_local_part_finds_a_row_between_clusters():
+    # Two tight clusters: a row halfway between them is central for the
+    # covariance (the linear part) and rebuilt well from a one-unit code, but
+    # far from every training row.
+    rng = np.random.RandomState(3)
+    centres = np.array([[-5.0] * 4, [5.0] * 4])
+    X = np.vstack([c + 0.3 * rng.randn(300, 4) for c in centres])
+    between = 0.3 * rng.randn(10, 4)
+    detector = AutoencoderOutlierDetector(random_state=0).fit(X)
+    scores = detector.score_samples(np.vstack([X[:50], X[-50:], between]))
+    labels = np.r_[np.zeros(100), np.ones(10)]
+    assert roc_auc_score(labels, -scores) > 0.99
+    linear = AutoencoderOutlierDetector(score_parts=("mahalanobis",), random_state=0).fit(X)
+    linear_scores = linear.score_samples(np.vstack([X[:50], X[-50:], between]))
+    assert roc_auc_score(labels, -linear_scores) < 0.6
+
+
+@pytest.mark.parametrize(
+    "parts", [("reconstruction",), ("mahalanobis",), ("neighbors",), ["neighbors", "reconstruction"]]
+)
+def test_score_parts_add_up(planted, parts):
+    inliers, outliers, _ = planted
+    detector = AutoencoderOutlierDetector(score_parts=parts, **FAST).fit(inliers)
+    assert set(detector.part_scales_) == set(parts)
+    np.testing.assert_allclose(
+        detector.feature_contributions(outliers).sum(axis=1) + detector.code_distance(outliers),
+        -detector.score_samples(outliers),
+    )
+    # Each part is divided by its median on the training rows (the local part
+    # of a training row counts the row itself among its neighbours).
+    if len(parts) == 1 and parts[0] != "neighbors":
+        assert np.median(-detector.score_samples(inliers)) == pytest.approx(1.0, rel=0.05)
+
+
+def test_the_default_adds_the_three_parts(planted):
+    inliers, outliers, _ = planted
+    total = AutoencoderOutlierDetector(**FAST).fit(inliers).score_samples(outliers)
+    each = sum(
+        AutoencoderOutlierDetector(score_parts=(part,), **FAST).fit(inliers).score_samples(outliers)
+        for part in ("reconstruction", "mahalanobis", "neighbors")
+    )
+    np.testing.assert_allclose(total, each)
+
+
+@pytest.mark.parametrize("parts", [(), ("reconstruction", "reconstruction"), ("knn",)])
+def test_bad_score_parts(planted, parts):
+    with pytest.raises(ValueError, match="score_parts must name one or more of"):
+        AutoencoderOutlierDetector(score_parts=parts, **FAST).fit(planted[0])

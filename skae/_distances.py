@@ -1,0 +1,131 @@
+"""Distances of rows from a set of training rows, each split into per-column terms.
+
+Two of the outlier detector's score parts (``_outlier.py``): a robust
+Mahalanobis distance over all columns (the linear, MCD-like part) and the mean
+squared distance to the nearest training rows (the local part). Both return
+one term per column whose sum over the columns is the distance, so the
+detector can say which columns make a row stand out.
+"""
+
+import numpy as np
+from sklearn.neighbors import NearestNeighbors
+
+#: The Mahalanobis distance's covariance gets a ridge of this share of the
+#: mean variance, so a table with more columns than rows (text or image
+#: embeddings) or with collinear columns still has an inverse.
+RIDGE = 1e-3
+
+
+def _ridge_whitener(centred):
+    """``(components, inverse_variances, inverse_ridge)`` of the covariance of
+    ``centred`` plus a ridge: its inverse is ``V' diag(iv) V + ir (I - V' V)``.
+
+    From the eigendecomposition of the smaller of the two Gram matrices, so a
+    table with many more columns than rows (text or image embeddings) costs
+    no ``n_features`` square matrix.
+    """
+    n, p = centred.shape
+    if n >= p:
+        eigenvalues, vectors = np.linalg.eigh(centred.T @ centred)
+        components = vectors.T
+    else:
+        eigenvalues, vectors = np.linalg.eigh(centred @ centred.T)
+        keep = eigenvalues > 1e-10 * max(eigenvalues.max(), 1e-300)
+        eigenvalues = eigenvalues[keep]
+        components = (centred.T @ (vectors[:, keep] / np.sqrt(eigenvalues))).T
+    variances = np.maximum(eigenvalues, 0.0) / max(n - 1, 1)
+    ridge = RIDGE * variances.sum() / p + 1e-12
+    return components, 1.0 / (variances + ridge), 1.0 / ridge
+
+
+class RobustMahalanobis:
+    """Mahalanobis distance from the bulk of the training rows.
+
+    One reweighting step in the spirit of the minimum covariance determinant:
+    the centre is the column medians, the covariance (with a small ridge) that
+    of the ``support`` share of rows nearest the centre under the covariance
+    of all rows. Outliers in the training rows then do not inflate the
+    covariance and hide themselves. Plain data (arrays), so a fitted detector
+    pickles and loads with skops.
+    """
+
+    def __init__(self, support=0.75):
+        self.support = support
+
+    def fit(self, X):
+        self.center = np.median(X, axis=0)
+        centred = X - self.center
+        self._set(centred)
+        distances = self.terms(X).sum(axis=1)
+        self._set(centred[distances <= np.quantile(distances, self.support)])
+        return self
+
+    def _set(self, centred):
+        self.components, self.inverse_variances, self.inverse_ridge = _ridge_whitener(centred)
+
+    def terms(self, X):
+        """Per-column terms ``c_j (P c)_j`` of ``c' P c`` for centred rows ``c``."""
+        centred = X - self.center
+        projected = centred @ self.components.T
+        whitened = (projected * self.inverse_variances) @ self.components
+        rest = self.inverse_ridge * (centred - projected @ self.components)
+        return centred * (whitened + rest)
+
+
+class NearestRows:
+    """Mean squared distance of a row to its ``n_neighbors`` nearest training rows.
+
+    The reference is a random sample of at most ``max_rows`` training rows:
+    the cost of a query stays bounded on large tables, and a small group of
+    outliers in the training rows is less likely to be each other's
+    neighbours (as in Sugiyama and Borgwardt's sampling-based kNN detector).
+    """
+
+    def __init__(self, n_neighbors=5, max_rows=2000):
+        self.n_neighbors, self.max_rows = n_neighbors, max_rows
+
+    def fit(self, X, rng):
+        rows = np.sort(rng.permutation(len(X))[: self.max_rows])
+        self.reference = np.ascontiguousarray(X[rows])
+        self._index = None
+        return self
+
+    @property
+    def index(self):
+        if getattr(self, "_index", None) is None:
+            k = min(self.n_neighbors, len(self.reference))
+            self._index = NearestNeighbors(n_neighbors=k).fit(self.reference)
+        return self._index
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_index"] = None  # rebuilt on first use: plain arrays only
+        return state
+
+    def terms(self, X, exclude_self=False):
+        """Per-column mean squared differences to the nearest reference rows;
+        with ``exclude_self`` (``X`` is the reference), each row's own entry
+        is not its neighbour."""
+        k = min(self.n_neighbors, len(self.reference) - exclude_self)
+        if k < 1:
+            return np.zeros_like(X)
+        n_query = k + exclude_self
+        out = np.empty_like(X)
+        for start in range(0, len(X), 1024):
+            chunk = X[start : start + 1024]
+            neighbours = self.index.kneighbors(chunk, n_query, return_distance=False)
+            neighbours = neighbours[:, exclude_self:]
+            out[start : start + 1024] = np.mean(
+                (chunk[:, None, :] - self.reference[neighbours]) ** 2, axis=1
+            )
+        return out
+
+
+def typical(values):
+    """A positive typical size of non-negative ``values``: their median, or
+    their mean where more than half are 0 (duplicated rows), or 1."""
+    median = float(np.median(values))
+    if median > 0:
+        return median
+    mean = float(np.mean(values))
+    return mean if mean > 0 else 1.0
