@@ -168,8 +168,9 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         codes (one reweighting step of the minimum covariance determinant).
 
     part_scales_ : dict
-        The median of each part of ``score_parts`` on the training rows, by
-        which that part is divided.
+        What each part of ``score_parts`` is divided by: its median on the
+        training rows (on a mixed table, the Mahalanobis part's median divided
+        by the numeric columns' share of the columns, the only ones it sees).
 
     calibration_scores_ : ndarray of shape (n_calibration,)
         Outlyingness (minus ``score_samples``) of the held-out calibration
@@ -315,7 +316,12 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         self._mahalanobis = self._neighbours = None
         if "mahalanobis" in self.score_parts and len(self._numeric_entries()):
             self._mahalanobis = RobustMahalanobis().fit(scaled[:, self._numeric_entries()])
-            scales["mahalanobis"] = typical(self._mahalanobis_terms(scaled).sum(axis=1))
+            # On a mixed table it sees the numeric columns only: its say is
+            # their share of the columns.
+            share = 1.0 if layout is None else float(np.mean(layout.numeric))
+            scales["mahalanobis"] = (
+                typical(self._mahalanobis_terms(scaled).sum(axis=1)) / share
+            )
         if "neighbors" in self.score_parts:
             self._neighbours = NearestRows().fit(scaled, rng)
             reference = self._neighbours.reference
