@@ -17,6 +17,10 @@ new skae variant runs alone against the stored baselines:
     python benchmarks/bench_outliers.py --data ../shared/data/od \
         --variant "k4=n_components=4" --only skae:k4
 
+``--protocol`` varies the protocol: ``raw`` (columns as they are, no
+standardisation), ``half`` (a 50/50 split), ``clean`` (the training part
+without its outliers); each keeps its results in a file of its own.
+
 Every ``--variant NAME=PARAMS`` is an ``AutoencoderOutlierDetector`` with those
 parameters, named ``skae:NAME`` (plain ``skae`` is the defaults). The report
 adds a leave-half-out figure over the skae variants run: over ``--splits``
@@ -53,10 +57,21 @@ def parse_params(text):
     return {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
 
 
-def split(X, y, seed):
-    """The protocol's training and test parts, standardised on the training part."""
+#: Protocols: ADBench's (the default), and variants that a user meets.
+PROTOCOLS = {
+    "adbench": dict(test_size=0.3, standardise=True, clean=False),
+    "raw": dict(test_size=0.3, standardise=False, clean=False),  # the table as it is
+    "half": dict(test_size=0.5, standardise=True, clean=False),  # another split
+    "clean": dict(test_size=0.3, standardise=True, clean=True),  # inliers to train on
+}
+
+
+def split(X, y, seed, protocol="adbench"):
+    """The protocol's training and test parts (standardised on the training part
+    unless the protocol says not)."""
+    settings = PROTOCOLS[protocol]
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.3, stratify=y, random_state=seed
+        X, y, test_size=settings["test_size"], stratify=y, random_state=seed
     )
     if len(X_train) > MAX_TRAIN:
         X_train, _, y_train, _ = train_test_split(
@@ -66,6 +81,10 @@ def split(X, y, seed):
         X_test, _, y_test, _ = train_test_split(
             X_test, y_test, train_size=MAX_TEST, stratify=y_test, random_state=seed
         )
+    if settings["clean"]:
+        X_train = X_train[y_train == 0]
+    if not settings["standardise"]:
+        return X_train, X_test, y_test
     scaler = StandardScaler().fit(X_train)
     return scaler.transform(X_train), scaler.transform(X_test), y_test
 
@@ -114,7 +133,7 @@ def _warm_up(name, fit, outlyingness):
         _WARM.add(name)
 
 
-def run_task(path, seed, names, variants):
+def run_task(path, seed, names, variants, protocol="adbench"):
     """Fit every detector in ``names`` on one set and seed; ``{name: [auc, ap, s]}``."""
     import torch
     from threadpoolctl import threadpool_limits
@@ -122,7 +141,7 @@ def run_task(path, seed, names, variants):
     torch.set_num_threads(1)
     data = np.load(path)
     X, y = data["X"].astype(np.float64), data["y"].astype(int)
-    X_train, X_test, y_test = split(X, y, seed)
+    X_train, X_test, y_test = split(X, y, seed, protocol)
     out = {}
     with threadpool_limits(1):
         for name in names:
@@ -170,7 +189,12 @@ def main():
                         help='NAME=PARAMS, e.g. "k4=n_components=4": runs as skae:NAME')
     parser.add_argument("--only", default=None, help="comma-separated detector names")
     parser.add_argument("--sets", default=None, help="comma-separated set names")
-    parser.add_argument("--results", default="benchmarks/results/outliers.json")
+    parser.add_argument("--protocol", default="adbench", choices=sorted(PROTOCOLS),
+                        help="adbench; raw (no standardisation); half (50/50 split); "
+                             "clean (training part without its outliers)")
+    parser.add_argument("--results", default=None,
+                        help="JSON file of results (default: benchmarks/results/"
+                             "outliers.json, or outliers_PROTOCOL.json)")
     parser.add_argument("--rerun", action="store_true", help="ignore stored results")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--splits", type=int, default=50, help="leave-half-out splits")
@@ -193,7 +217,8 @@ def main():
     if args.sets:
         paths = [p for p in paths if p.stem in args.sets.split(",")]
 
-    store = pathlib.Path(args.results)
+    default = "outliers.json" if args.protocol == "adbench" else f"outliers_{args.protocol}.json"
+    store = pathlib.Path(args.results or f"benchmarks/results/{default}")
     results = json.loads(store.read_text()) if store.exists() else {}
     key = lambda stem, seed, name: f"{stem}|{seed}|{name}"  # noqa: E731
     tasks = []
@@ -206,7 +231,8 @@ def main():
     # Large sets first, so the two workers end together.
     tasks.sort(key=lambda t: -t[0].stat().st_size)
     for stem, seed, out in Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
-        delayed(run_task)(path, seed, todo, variants) for path, seed, todo in tasks
+        delayed(run_task)(path, seed, todo, variants, args.protocol)
+        for path, seed, todo in tasks
     ):
         for name, row in out.items():
             results[key(stem, seed, name)] = row

@@ -56,12 +56,20 @@ class RobustMahalanobis:
         self.center = np.median(X, axis=0)
         centred = X - self.center
         self._set(centred)
-        distances = self.terms(X).sum(axis=1)
+        distances = self.distances(X)
         self._set(centred[distances <= np.quantile(distances, self.support)])
         return self
 
     def _set(self, centred):
         self.components, self.inverse_variances, self.inverse_ridge = _ridge_whitener(centred)
+
+    def distances(self, X):
+        """``c' P c`` for the centred rows ``c`` (the sum of ``terms``, cheaper)."""
+        centred = X - self.center
+        projected = centred @ self.components.T
+        return (projected**2 * self.inverse_variances).sum(axis=1) + self.inverse_ridge * (
+            (centred**2).sum(axis=1) - (projected**2).sum(axis=1)
+        )
 
     def terms(self, X):
         """Per-column terms ``c_j (P c)_j`` of ``c' P c`` for centred rows ``c``."""
@@ -102,22 +110,33 @@ class NearestRows:
         state["_index"] = None  # rebuilt on first use: plain arrays only
         return state
 
-    def terms(self, X, exclude_self=False):
-        """Per-column mean squared differences to the nearest reference rows;
-        with ``exclude_self`` (``X`` is the reference), each row's own entry
-        is not its neighbour."""
+    def _neighbours(self, X, exclude_self, return_distance):
+        """The nearest reference rows of ``X``; with ``exclude_self`` (``X``
+        is the reference), each row's own entry is not its neighbour."""
         k = min(self.n_neighbors, len(self.reference) - exclude_self)
         if k < 1:
-            return np.zeros_like(X)
-        n_query = k + exclude_self
-        out = np.empty_like(X)
+            return None
+        found = self.index.kneighbors(X, k + exclude_self, return_distance=return_distance)
+        if return_distance:
+            return found[0][:, exclude_self:]
+        return found[:, exclude_self:]
+
+    def distances(self, X, exclude_self=False):
+        """Mean squared distance to the nearest reference rows (the sum of
+        ``terms``, cheaper)."""
+        distances = self._neighbours(X, exclude_self, return_distance=True)
+        return np.zeros(len(X)) if distances is None else np.mean(distances**2, axis=1)
+
+    def terms(self, X, exclude_self=False):
+        """Per-column mean squared differences to the nearest reference rows."""
+        out = np.zeros_like(X)
         for start in range(0, len(X), 1024):
             chunk = X[start : start + 1024]
-            neighbours = self.index.kneighbors(chunk, n_query, return_distance=False)
-            neighbours = neighbours[:, exclude_self:]
-            out[start : start + 1024] = np.mean(
-                (chunk[:, None, :] - self.reference[neighbours]) ** 2, axis=1
-            )
+            neighbours = self._neighbours(chunk, exclude_self, return_distance=False)
+            if neighbours is not None:
+                out[start : start + 1024] = np.mean(
+                    (chunk[:, None, :] - self.reference[neighbours]) ** 2, axis=1
+                )
         return out
 
 

@@ -319,14 +319,14 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
             # On a mixed table it sees the numeric columns only: its say is
             # their share of the columns.
             share = 1.0 if layout is None else float(np.mean(layout.numeric))
-            scales["mahalanobis"] = (
-                typical(self._mahalanobis_terms(scaled).sum(axis=1)) / share
-            )
+            scales["mahalanobis"] = typical(
+                self._mahalanobis.distances(scaled[:, self._numeric_entries()])
+            ) / share
         if "neighbors" in self.score_parts:
             self._neighbours = NearestRows().fit(scaled, rng)
             reference = self._neighbours.reference
             scales["neighbors"] = typical(
-                self._neighbours.terms(reference, exclude_self=True).sum(axis=1)
+                self._neighbours.distances(reference, exclude_self=True)
             )
         self.part_scales_ = {part: scales[part] for part in self.score_parts if part in scales}
         outlyingness = -self._scores(X)
@@ -613,7 +613,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         np.add.at(out.T, layout.column_of, entry_terms.T)
         return out
 
-    def _parts(self, X, unknown=None):
+    def _parts(self, X, unknown=None, by_column=True):
         """Per-column terms and the code term of each row's outlyingness.
 
         Three parts, each divided by its typical value on the training rows
@@ -623,24 +623,32 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         training codes), the robust Mahalanobis distance of the row over all
         columns, and its mean squared distance to the nearest training rows.
         The last two split into per-column terms, so a row's outlyingness is
-        the total of the per-column terms and the code term.
+        the total of the per-column terms and the code term. With
+        ``by_column=False`` the first array holds each row's total over the
+        columns instead (the same sum, without the per-column split).
         """
         terms, codes = self._column_terms(X, unknown)
         scales = self.part_scales_
-        per_column = np.zeros(terms.shape)
+        columns = np.zeros(terms.shape if by_column else len(X))
         code_term = np.zeros(len(X))
         if "reconstruction" in scales:
-            per_column += terms / self.residual_scale_**2 / scales["reconstruction"]
+            normalised = terms / self.residual_scale_**2
+            part = normalised if by_column else normalised.sum(axis=1)
+            columns += part / scales["reconstruction"]
             centred = codes - self.code_center_
             code_term = _mahalanobis(centred, self.code_precision_) / scales["reconstruction"]
         if self._mahalanobis is not None or self._neighbours is not None:
             scaled = self._standardised(X)
         if self._mahalanobis is not None:
-            per_column += self._by_column(self._mahalanobis_terms(scaled)) / scales["mahalanobis"]
+            part = (self._by_column(self._mahalanobis_terms(scaled)) if by_column
+                    else self._mahalanobis.distances(scaled[:, self._numeric_entries()]))
+            columns += part / scales["mahalanobis"]
         if self._neighbours is not None:
-            per_column += self._by_column(self._neighbours.terms(scaled)) / scales["neighbors"]
-        return per_column, code_term
+            part = (self._by_column(self._neighbours.terms(scaled)) if by_column
+                    else self._neighbours.distances(scaled))
+            columns += part / scales["neighbors"]
+        return columns, code_term
 
     def _scores(self, X, unknown=None):
-        per_column, code_term = self._parts(X, unknown)
-        return -(per_column.sum(axis=1) + code_term)
+        totals, code_term = self._parts(X, unknown, by_column=False)
+        return -(totals + code_term)
