@@ -539,7 +539,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             return self.max_epochs, patience
         steps_per_epoch = -(-n_train // self.batch_size)
         epochs = -(-self._auto_steps // steps_per_epoch)
-        epochs = int(np.clip(epochs, AUTO_MIN_EPOCHS, AUTO_MAX_EPOCHS))
+        epochs = int(np.clip(epochs, AUTO_MIN_EPOCHS, self._auto_max_epochs))
         if patience is not None:
             patience = max(patience, -(-AUTO_MIN_PATIENCE_STEPS // steps_per_epoch))
         return epochs, patience
@@ -755,6 +755,8 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
     _module_class = Autoencoder
     #: Optimizer steps budgeted by ``max_epochs="auto"``.
     _auto_steps = AUTO_STEPS
+    #: With ``max_epochs="auto"``, at most this many passes over the rows.
+    _auto_max_epochs = AUTO_MAX_EPOCHS
     #: The network beside the linear path sees inputs clipped to +-this.
     _input_clip = NETWORK_INPUT_CLIP
     #: Smallest internal scale, relative to the root-mean-square scale.

@@ -113,8 +113,9 @@ BASE_PARAMETERS = """\
 
     max_epochs : int or "auto", default="auto"
         Maximum number of passes over the training data. ``"auto"`` budgets
-        about {auto_steps} optimizer steps (between 10 and 1000 epochs), so a small
-        data set gets as many updates as a large one.
+        about {auto_steps} optimizer steps, within 10 to {auto_max_epochs} epochs: a small
+        data set gets as many updates as a large one, as far as
+        {auto_max_epochs} passes over it allow.
 
     early_stopping : bool, default=True
         Hold out ``validation_fraction`` of the rows, stop when their loss
@@ -231,7 +232,8 @@ def fill_doc(cls):
     does not document itself are filled in, and the shared attributes but
     those in ``cls._undocumented_attributes``. Each ``default=`` is taken from
     the signature and the
-    automatic step budget from ``cls._auto_steps`` (and the input clip from
+    automatic step budget from ``cls._auto_steps`` and ``cls._auto_max_epochs``
+    (and the input clip from
     ``cls._input_clip``), so a subclass with other
     defaults is documented truthfully.
     """
@@ -254,6 +256,7 @@ def fill_doc(cls):
     parameters = re.sub(
         r"^    (\w+) : .*?, default=.*$", own_default, kept, flags=re.M
     ).replace("{auto_steps}", str(cls._auto_steps))
+    parameters = parameters.replace("{auto_max_epochs}", str(cls._auto_max_epochs))
     parameters = parameters.replace("{input_clip}", f"{cls._input_clip:g}")
     # Each block ends with a blank line, before the next section's header.
     cls.__doc__ = cls.__doc__.replace("{base_parameters}", parameters.rstrip("\n") + "\n")

@@ -207,6 +207,11 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
     #: learn the bulk of the data, too little to memorise its outliers, and
     #: fast (under 5x IsolationForest's fit time in docs/design_notes.md).
     _auto_steps = 300
+    #: ... and at most 50 passes over the training rows: on a table of a few
+    #: hundred rows 300 steps are hundreds of passes, enough to memorise its
+    #: outliers (docs/design_notes.md: 0.833 to 0.837 mean ROC-AUC on the
+    #: 22 benchmark sets, and a fifth less fit time).
+    _auto_max_epochs = 50
     #: Every column is standardised, whatever its units: residuals are
     #: compared across columns.
     _scale_floor = 0.0
