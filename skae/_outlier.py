@@ -271,24 +271,8 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         self : object
             The fitted detector.
         """
-        self._check_score_parts()
         self._fit(X)
         return self
-
-    def partial_fit(self, X, y=None, epochs=1):
-        self._check_score_parts()
-        return super().partial_fit(X, y, epochs=epochs)
-
-    partial_fit.__doc__ = BaseAutoencoder.partial_fit.__doc__
-
-    def _check_score_parts(self):
-        parts = list(self.score_parts)
-        unknown = [p for p in parts if p not in SCORE_PARTS]
-        if not parts or unknown or len(set(parts)) < len(parts):
-            raise ValueError(
-                f"score_parts must name one or more of {SCORE_PARTS}, each once; got "
-                f"{self.score_parts!r}."
-            )
 
     def _after_fit(self, X):
         self._min_probability = 1.0 / (len(X) + 1.0)
@@ -347,7 +331,14 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
             self.offset_ = self._conformal_offset(self.alpha)
 
     def _hold_out(self, X, rng):
-        """Keep ``calibration_fraction`` of the rows aside for calibration."""
+        """Keep ``calibration_fraction`` of the rows aside for calibration
+        (and check the parameters that depend on each other, before training)."""
+        parts = list(self.score_parts)
+        if not parts or set(parts) - set(SCORE_PARTS) or len(set(parts)) < len(parts):
+            raise ValueError(
+                f"score_parts must name one or more of {SCORE_PARTS}, each once; got "
+                f"{self.score_parts!r}."
+            )
         if self.threshold != "contamination" and self.calibration_fraction is None:
             raise ValueError(
                 f'threshold="{self.threshold}" compares rows with calibration rows '

@@ -197,3 +197,27 @@ def test_the_default_adds_the_three_parts(planted):
 def test_bad_score_parts(planted, parts):
     with pytest.raises(ValueError, match="score_parts must name one or more of"):
         AutoencoderOutlierDetector(score_parts=parts, **FAST).fit(planted[0])
+
+
+def test_bad_score_parts_in_partial_fit(planted):
+    with pytest.raises(ValueError, match="score_parts must name one or more of"):
+        AutoencoderOutlierDetector(score_parts=("knn",), **FAST).partial_fit(planted[0])
+
+
+def test_rare_level_is_not_infinitely_far():
+    # A level held by 3% of the rows is missing from the central rows that set
+    # a covariance; the Mahalanobis part covers the numeric columns only, so
+    # rows with that level (and ordinary numbers) score like the others.
+    rng = np.random.RandomState(0)
+    n = 600
+    x = rng.randn(n)
+    frame = pd.DataFrame({
+        "x": x, "y": 2 * x + 0.3 * rng.randn(n),
+        "plan": pd.Categorical(np.where(rng.rand(n) < 0.03, "rare", rng.choice(["a", "b"], n))),
+    })
+    detector = AutoencoderOutlierDetector(score_parts=("mahalanobis",), random_state=0)
+    outlyingness = -detector.fit(frame).score_samples(frame)
+    rare = (frame["plan"] == "rare").to_numpy()
+    assert np.median(outlyingness[rare]) < 2 * np.median(outlyingness[~rare])
+    contributions = detector.feature_contributions(frame)
+    np.testing.assert_array_equal(contributions["plan"], 0.0)
