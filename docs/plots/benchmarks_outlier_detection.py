@@ -27,5 +27,5 @@ for i, (name, values) in enumerate(auc.items()):
 ax.set_xticks(x, sets, rotation=40, ha="right", fontsize=8)
 ax.set_ylim(0.4, 1.0)
 ax.set_ylabel("test ROC-AUC")
-ax.legend(fontsize=8, ncol=4, loc="lower left")
+ax.legend(fontsize=8, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
 fig.tight_layout()
