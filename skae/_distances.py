@@ -130,11 +130,13 @@ class NearestRows:
     def terms(self, X, exclude_self=False):
         """Per-column mean squared differences to the nearest reference rows."""
         out = np.zeros_like(X)
-        for start in range(0, len(X), 1024):
-            chunk = X[start : start + 1024]
+        # Rows per chunk: the differences to their neighbours stay near 32 MB.
+        step = max(1, min(1024, (1 << 22) // (self.n_neighbors * X.shape[1] or 1)))
+        for start in range(0, len(X), step):
+            chunk = X[start : start + step]
             neighbours = self._neighbours(chunk, exclude_self, return_distance=False)
             if neighbours is not None:
-                out[start : start + 1024] = np.mean(
+                out[start : start + step] = np.mean(
                     (chunk[:, None, :] - self.reference[neighbours]) ** 2, axis=1
                 )
         return out
