@@ -16,15 +16,16 @@ from sklearn.neighbors import NearestNeighbors
 RIDGE = 1e-3
 
 
-def _ridge_whitener(centred):
+def _ridge_whitener(rows):
     """``(components, inverse_variances, inverse_ridge)`` of the covariance of
-    ``centred`` plus a ridge: its inverse is ``V' diag(iv) V + ir (I - V' V)``.
+    ``rows`` plus a ridge: its inverse is ``V' diag(iv) V + ir (I - V' V)``.
 
     From the eigendecomposition of the smaller of the two Gram matrices, so a
     table with many more columns than rows (text or image embeddings) costs
     no ``n_features`` square matrix.
     """
-    n, p = centred.shape
+    n, p = rows.shape
+    centred = rows - rows.mean(axis=0)  # the covariance about the rows' mean, as np.cov
     if n >= p:
         eigenvalues, vectors = np.linalg.eigh(centred.T @ centred)
         components = vectors.T
@@ -54,14 +55,20 @@ class RobustMahalanobis:
 
     def fit(self, X):
         self.center = np.median(X, axis=0)
-        centred = X - self.center
-        self._set(centred)
+        self._set(X)
         distances = self.distances(X)
-        self._set(centred[distances <= np.quantile(distances, self.support)])
+        self._set(X[distances <= np.quantile(distances, self.support)])
         return self
 
-    def _set(self, centred):
-        self.components, self.inverse_variances, self.inverse_ridge = _ridge_whitener(centred)
+    def _set(self, rows):
+        self.components, self.inverse_variances, self.inverse_ridge = _ridge_whitener(rows)
+
+    def precision(self):
+        """The inverse covariance ``P`` as a square matrix (for a few columns)."""
+        v = self.components
+        return (v.T * self.inverse_variances) @ v + self.inverse_ridge * (
+            np.eye(v.shape[1]) - v.T @ v
+        )
 
     def distances(self, X):
         """``c' P c`` for the centred rows ``c`` (the sum of ``terms``, cheaper)."""

@@ -30,12 +30,6 @@ def _mahalanobis(centred, precision):
     return np.einsum("ij,jk,ik->i", centred, precision, centred)
 
 
-def _regularised_precision(centred):
-    covariance = np.atleast_2d(np.cov(centred, rowvar=False))
-    ridge = 1e-3 * np.trace(covariance) / len(covariance) + 1e-12
-    return np.linalg.inv(covariance + ridge * np.eye(len(covariance)))
-
-
 def conformal_pvalues(calibration, outlyingness):
     """Split-conformal p-values: ``(1 + k) / (n + 1)``, with ``k`` of the ``n``
     sorted ``calibration`` outlyingness values at least each ``outlyingness``."""
@@ -61,10 +55,9 @@ def robust_precision(centred, support=0.75):
     in the training codes then no longer inflate the covariance and hide
     extreme rows.
     """
-    distances = _mahalanobis(centred, _regularised_precision(centred))
-    central = distances <= np.quantile(distances, support)
-    precision = _regularised_precision(centred[central])
-    median = np.median(_mahalanobis(centred, precision))
+    model = RobustMahalanobis(support).fit(centred)
+    precision = model.precision()
+    median = np.median(model.distances(centred))
     return precision * chi2.ppf(0.5, centred.shape[1]) / max(median, 1e-12)
 
 
