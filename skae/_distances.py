@@ -16,16 +16,16 @@ from sklearn.neighbors import NearestNeighbors
 RIDGE = 1e-3
 
 
-def _ridge_whitener(rows):
+def _ridge_whitener(rows, center):
     """``(components, inverse_variances, inverse_ridge)`` of the covariance of
-    ``rows`` plus a ridge: its inverse is ``V' diag(iv) V + ir (I - V' V)``.
+    ``rows`` about ``center``, plus a ridge: its inverse is ``V' diag(iv) V + ir (I - V' V)``.
 
     From the eigendecomposition of the smaller of the two Gram matrices, so a
     table with many more columns than rows (text or image embeddings) costs
     no ``n_features`` square matrix.
     """
     n, p = rows.shape
-    centred = rows - rows.mean(axis=0)  # the covariance about the rows' mean, as np.cov
+    centred = rows - center
     if n >= p:
         eigenvalues, vectors = np.linalg.eigh(centred.T @ centred)
         components = vectors.T
@@ -61,7 +61,9 @@ class RobustMahalanobis:
         return self
 
     def _set(self, rows):
-        self.components, self.inverse_variances, self.inverse_ridge = _ridge_whitener(rows)
+        self.components, self.inverse_variances, self.inverse_ridge = _ridge_whitener(
+            rows, self.center
+        )
 
     def precision(self):
         """The inverse covariance ``P`` as a square matrix (for a few columns)."""
