@@ -12,6 +12,7 @@ validation rows, corrupted the same way.
 """
 
 import argparse
+import ast
 import itertools
 import time
 
@@ -54,6 +55,10 @@ def main():
     parser.add_argument("--noise-level", type=float, default=None,
                         help="DAE noise_level (default: the estimator's)")
     parser.add_argument("--noises", default="gaussian,masking")
+    parser.add_argument("--params", default="{}",
+                        help="more DenoisingAutoencoder parameters, as a Python dict; "
+                        "e.g. the defaults before 2026-12-02: \"{'learning_rate': 1e-3, "
+                        "'learning_rate_schedule': 'constant'}\"")
     args = parser.parse_args()
     k, rng = args.n_components, np.random.RandomState(args.seed)
 
@@ -71,7 +76,8 @@ def main():
         kpca = tuned_kernel_pca(X_train, corrupt(X_valid, rng), X_valid, k)
         start = time.perf_counter()
         dae = DenoisingAutoencoder(k, noise=name, noise_level=args.noise_level,
-                                   random_state=args.seed).fit(X_train)
+                                   random_state=args.seed,
+                                   **ast.literal_eval(args.params)).fit(X_train)
         fit_time = time.perf_counter() - start
         scores = [mse(X_test_noisy, X_test)] + [
             mse(reconstruct(m, X_test_noisy), X_test) for m in (pca, kpca, dae)

@@ -20,7 +20,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state, metadata_routing
 from sklearn.utils.validation import check_array, check_is_fitted
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, LRScheduler
 
 from ._callbacks import (
     BestWeights,
@@ -28,6 +28,7 @@ from ._callbacks import (
     EpochProgressBar,
     SklearnCallbacks,
     StopWhenAsked,
+    WarmupCosine,
 )
 from ._compat import CallbackSupportMixin, Interval, RealNotInt, StrOptions, _fit_context
 from ._data import IndexSplit, RowsDataset
@@ -116,6 +117,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         "image_shape": [tuple, None],
         "ordered": ["boolean"],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_schedule": [StrOptions({"cosine", "constant"})],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -147,7 +149,8 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         tied_weights=False,
         image_shape=None,
         ordered=False,
-        learning_rate=1e-3,
+        learning_rate=3e-3,
+        learning_rate_schedule="cosine",
         weight_decay=0.3,
         batch_size=256,
         max_epochs="auto",
@@ -715,7 +718,14 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             monitor = "train_loss" if split is None else "valid_loss"
             guard = BestWeights(monitor=monitor, patience=patience, threshold=self.tol)
         callbacks = [("divergence_guard" if streaming else "best_weights", guard)]
-        callbacks += [_fresh(item) for item in self.callbacks or []]
+        user = [_fresh(item) for item in self.callbacks or []]
+        if self.learning_rate_schedule == "cosine" and not streaming and not any(
+            isinstance(cb[1] if isinstance(cb, tuple) else cb, LRScheduler) for cb in user
+        ):
+            n_train = len(X) if split is None else len(split.train_indices)
+            steps = max_epochs * -(-n_train // self.batch_size)
+            callbacks.append(("learning_rate_schedule", WarmupCosine(steps)))
+        callbacks += user
         if context is not None and getattr(self, "_skl_callbacks", None):
             callbacks.append(("sklearn_callbacks", SklearnCallbacks(self, context, X)))
         if self.verbose == 1 and not streaming:

@@ -125,6 +125,47 @@ class StopWhenAsked(Callback):
             raise KeyboardInterrupt  # skorch's way to end fit_loop early
 
 
+class WarmupCosine(Callback):
+    """The learning rate of each training step: a linear warm-up to the
+    optimizer's rate over the first ``warmup`` share of ``total_steps``, then
+    a cosine decay to zero at ``total_steps``.
+
+    The warm-up keeps AdamW's first steps, taken before its estimates of the
+    gradients' scale have settled, from throwing the network off PCA's
+    solution; the decay lets the last steps settle instead of jittering at
+    the full rate. Each epoch's last rate is recorded as ``lr`` in the
+    history.
+    """
+
+    def __init__(self, total_steps, warmup=0.05):
+        self.total_steps = total_steps
+        self.warmup = warmup
+
+    def on_train_begin(self, net, **kwargs):
+        self.peak_ = net.lr
+        self.step_ = 0
+
+    def rate(self, step):
+        """The learning rate of training step ``step`` (counted from 0)."""
+        total = max(self.total_steps, 1)
+        warmup = self.warmup * total
+        if step < warmup:
+            return self.peak_ * (step + 1) / (warmup + 1)
+        progress = min((step - warmup) / max(total - warmup, 1), 1.0)
+        return self.peak_ * 0.5 * (1.0 + float(np.cos(np.pi * progress)))
+
+    def on_batch_begin(self, net, training=False, **kwargs):
+        if not training:
+            return
+        rate = self.rate(self.step_)
+        for group in net.optimizer_.param_groups:
+            group["lr"] = rate
+        self.step_ += 1
+
+    def on_epoch_end(self, net, **kwargs):
+        net.history.record("lr", float(self.rate(max(self.step_ - 1, 0))))
+
+
 class EpochProgressBar(Callback):
     """A tqdm bar over epochs showing the latest losses (``verbose=1``)."""
 

@@ -96,7 +96,17 @@ BASE_PARAMETERS = """\
         ``scaling=None``).
 
     learning_rate : float, default=1e-3
-        Step size of the AdamW optimizer.
+        Step size of the AdamW optimizer; with ``learning_rate_schedule=
+        "cosine"``, the largest one, reached after the warm-up.
+
+    learning_rate_schedule : {"cosine", "constant"}, default="constant"
+        ``"cosine"``: the step size rises linearly from near zero over the
+        first 5% of the step budget (``max_epochs`` passes), then falls along
+        a cosine to zero at the end of the budget; ``"constant"``: it stays
+        at ``learning_rate``. Each epoch's last step size is recorded as
+        ``lr`` in the history. A skorch ``LRScheduler`` among ``callbacks``
+        replaces the schedule; ``partial_fit``, which has no budget, steps at
+        ``learning_rate``.
 
     weight_decay : float, default=0.3
         Decoupled weight decay of the AdamW optimizer, applied to the weights

@@ -232,6 +232,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         image_shape=None,
         ordered=False,
         learning_rate=1e-3,
+        learning_rate_schedule="constant",
         weight_decay=0.3,
         batch_size=256,
         max_epochs="auto",

@@ -213,8 +213,9 @@ def test_signature_is_the_bases_plus_its_own(cls):
     overridden = {name for name in shared if own[name].default != base[name].default}
     allowed = {
         AutoencoderOutlierDetector: {"n_components", "hidden_layer_sizes", "scaling",
-                                     "early_stopping"},
-        AutoencoderImputer: {"n_components"},
+                                     "early_stopping", "learning_rate",
+                                     "learning_rate_schedule"},
+        AutoencoderImputer: {"n_components", "learning_rate", "learning_rate_schedule"},
     }.get(cls, set())
     assert overridden <= allowed, overridden
     for name in own:

@@ -144,6 +144,27 @@ def test_reduce_lr_on_plateau_lowers_the_learning_rate():
     assert lr == pytest.approx(1e-2 * 0.5 ** FAST["max_epochs"])
 
 
+def test_the_default_schedule_warms_up_then_decays_to_zero():
+    from skae._callbacks import WarmupCosine
+
+    schedule = WarmupCosine(total_steps=1000, warmup=0.05)
+    schedule.peak_ = 3e-3
+    rates = np.array([schedule.rate(step) for step in range(1000)])
+    assert rates[0] < 1e-4 and np.all(np.diff(rates[:50]) > 0)
+    assert rates.max() == pytest.approx(3e-3, rel=1e-3)
+    assert np.all(np.diff(rates[51:]) <= 0) and rates[-1] < 1e-7
+    # A fit records each epoch's rate, and the budget's last step is near zero.
+    ae = fit([], max_epochs=12, n_iter_no_change=100, learning_rate=1e-2)
+    lr = np.asarray(ae.net_.history[:, "lr"])
+    assert len(lr) == 12 and lr.max() <= 1e-2 and lr[-1] < 1e-4 and np.all(np.diff(lr) <= 0)
+
+
+def test_a_constant_schedule_keeps_the_rate():
+    ae = fit([], learning_rate=2e-3, learning_rate_schedule="constant")
+    assert ae.net_.optimizer_.param_groups[0]["lr"] == 2e-3
+    assert "lr" not in ae.net_.history[-1]
+
+
 def test_gradient_norm_clipping_clips():
     recorder = Recorder()
     ae = fit([GradientNormClipping(gradient_clip_value=1e-3), ("recorder", recorder)])
