@@ -3,6 +3,7 @@
 Usage::
 
     python benchmarks/bench_variants.py [--seeds 0 1 2] [--only sparse contractive tied conv]
+        [--scale unit] [--test-size 0.2] [--params "{'learning_rate': 1e-3}"]
 
 Everything is measured on held-out digits (a quarter of ``load_digits``),
 against the default ``AutoencoderTransformer`` trained on the same rows
@@ -10,6 +11,7 @@ with the same seed. Figures go to docs/benchmarks.md.
 """
 
 import argparse
+import ast
 import time
 
 import numpy as np
@@ -46,9 +48,13 @@ def jacobian_norm(model, X):
     return float(np.mean(norms))
 
 
+#: Parameters every model of a run gets (``--params``), e.g. earlier defaults.
+COMMON = {}
+
+
 def fit(X, seed, **params):
     start = time.perf_counter()
-    model = AutoencoderTransformer(random_state=seed, **params).fit(X)
+    model = AutoencoderTransformer(random_state=seed, **{**COMMON, **params}).fit(X)
     return model, time.perf_counter() - start
 
 
@@ -122,10 +128,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--only", nargs="+", default=["sparse", "contractive", "tied", "conv"])
+    parser.add_argument("--scale", choices=["raw", "unit"], default="raw",
+                        help="raw pixel values (0..16) or scaled to [0, 1]")
+    parser.add_argument("--test-size", type=float, default=0.25)
+    parser.add_argument("--params", default="{}",
+                        help="parameters of every model, as a Python dict")
     args = parser.parse_args()
+    COMMON.update(ast.literal_eval(args.params))
     X, _ = load_digits(return_X_y=True)
+    if args.scale == "unit":
+        X = X / 16.0
     for seed in args.seeds:
-        X_train, X_test = train_test_split(X, test_size=0.25, random_state=seed)
+        X_train, X_test = train_test_split(X, test_size=args.test_size, random_state=seed)
         for name in args.only:
             globals()[name](X_train, X_test, seed)
 
