@@ -253,8 +253,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         else:
             seed = _draw_seed(rng)
             split = self._split(len(X), rng)
-            n_train = len(X) if split is None else len(split.train_indices)
-            epochs, patience = self._epoch_budget(n_train)
+            epochs, patience = self._epoch_budget(self._steps_per_epoch(len(X), split))
             if not resume:
                 self._stream_seed, self._n_chunks = seed, 0
         device = resolve_device(self.device)
@@ -535,12 +534,16 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         perm = rng.permutation(n_samples)
         return IndexSplit(np.sort(perm[n_valid:]), np.sort(perm[:n_valid]))
 
-    def _epoch_budget(self, n_train):
+    def _steps_per_epoch(self, n_samples, split):
+        """Optimizer steps in one pass over the training rows of ``split``."""
+        n_train = n_samples if split is None else len(split.train_indices)
+        return -(-n_train // self.batch_size)
+
+    def _epoch_budget(self, steps_per_epoch):
         """``(max_epochs, patience)`` in epochs; patience is None without early stopping."""
         patience = self.n_iter_no_change if self.early_stopping else None
         if self.max_epochs != "auto":
             return self.max_epochs, patience
-        steps_per_epoch = -(-n_train // self.batch_size)
         epochs = -(-self._auto_steps // steps_per_epoch)
         epochs = int(np.clip(epochs, AUTO_MIN_EPOCHS, self._auto_max_epochs))
         if patience is not None:
@@ -722,8 +725,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         if self.learning_rate_schedule == "cosine" and not streaming and not any(
             isinstance(cb[1] if isinstance(cb, tuple) else cb, LRScheduler) for cb in user
         ):
-            n_train = len(X) if split is None else len(split.train_indices)
-            steps = max_epochs * -(-n_train // self.batch_size)
+            steps = max_epochs * self._steps_per_epoch(len(X), split)
             callbacks.append(("learning_rate_schedule", WarmupCosine(steps)))
         callbacks += user
         if context is not None and getattr(self, "_skl_callbacks", None):
