@@ -64,7 +64,7 @@ class HeldOutError(Callback):
         module.eval()
         with torch.no_grad():
             x = torch.as_tensor(self.X_test)
-            out = module.decode(module.encode(est._to_net(x)))
+            out = est._expand(module.decode(module.encode(est._to_net(x))))
             X_hat = est._from_net(out, torch.float64).numpy()
         module.train()
         self.errors_.append(float(np.mean((self.X_test - X_hat) ** 2)))

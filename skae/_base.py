@@ -36,7 +36,7 @@ from ._losses import Blocks, ReconstructionLoss
 from ._modules import ACTIVATIONS, Autoencoder
 from ._net import AutoencoderNet
 from ._persistence import NetStateMixin
-from ._scaling import fit_scaler, pca_init, reduced_rank_init
+from ._scaling import fit_scaler, pca_init, principal_axes, reduced_rank_init
 from ._torch_utils import (
     as_tensor,
     fit_generator,
@@ -72,6 +72,10 @@ MIN_VALID_ROWS = 50
 #: ``partial_fit`` computes the fitted statistics (``reconstruction_error_``,
 #: the detector's threshold) on at most this many rows of its chunk.
 PARTIAL_FIT_STATS_ROWS = 20_000
+#: A wide table's decoder rebuilds the principal directions holding all but
+#: this share of the variance, when they are at most half the columns
+#: (``BaseAutoencoder._principal_map``).
+PRINCIPAL_TAIL = 1e-3
 
 
 def _draw_seed(rng):
@@ -259,6 +263,10 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         device = resolve_device(self.device)
         X_scaled = self._scale(X)
         Y_scaled = None if Y is None else self._scale_targets(Y)
+        if not resume:
+            self._principal = None if streaming else self._principal_map(X_scaled)
+        if Y_scaled is None and self._principal is not None:
+            Y_scaled = self._principal_targets(X_scaled)
         context = self._init_callback_context(max_subtasks=epochs)
         if context is not None:
             context.call_on_fit_task_begin(estimator=self, X=X)
@@ -567,13 +575,80 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             feature_weight=np.sqrt(self._pca_weights()).astype(np.float32),
             input_clip=None if self.scaling is None else self._input_clip,
             nested_dropout=self._nested_dropout,
+            **({} if self._principal is None else {"n_outputs": self._principal[1].shape[1]}),
         )
+
+    def _principal_map(self, X_scaled):
+        """The principal coordinates the decoder rebuilds instead of the rows, or None.
+
+        On a wide table the network rebuilds nothing of the directions with
+        the least variance: on a 1,516-column table, a fitted network's
+        held-out error outside the leading 256 principal directions equals
+        the data's variance there (docs/design_notes.md). The directions
+        that hold all but ``PRINCIPAL_TAIL`` of the variance (as the loss
+        weighs it; at least twice the code's width) are kept when they are at
+        most half the columns: the decoder then outputs the rows' whitened
+        scores on them, its last layer shrinks, and ``_expand`` maps the
+        output back to rows, which are left at the mean along the other
+        directions. The encoder still sees every column.
+
+        Returns ``(center, to_coordinates, from_coordinates, weight)``: scores
+        ``(x - center) @ to_coordinates``, rows ``center + scores @
+        from_coordinates``, and the loss weights of the scores that make the
+        training loss the rows' loss, less the variance left out.
+        """
+        hidden = self._check_hidden_layer_sizes()
+        if not (self._rebuilds_principal_coordinates and hidden and self.loss == "mse"
+                and self._layout is None and self._image_shape is None
+                and not self.tied_weights):
+            return None
+        n_features = X_scaled.shape[1]
+        weight = self._loss_weights()
+        center, lam, V = principal_axes(X_scaled, weight)
+        if lam[0] <= 0:
+            return None
+        kept = int(np.searchsorted(np.cumsum(lam), (1 - PRINCIPAL_TAIL) * lam.sum())) + 1
+        kept = max(kept, 2 * self.n_components_)
+        if 2 * kept > n_features:
+            return None
+        # Floored as pca_init floors them, so the start is PCA's exactly.
+        gain = np.sqrt(np.maximum(lam[:kept], lam[0] * 1e-6))
+        root_w = np.sqrt(weight)
+        to_coordinates = root_w[:, None] * V[:, :kept] / gain
+        from_coordinates = (V[:, :kept] * gain).T / root_w
+        return center, to_coordinates, from_coordinates, gain**2 * kept / n_features
+
+    def _principal_targets(self, X_scaled, chunk_size=4096):
+        """The whitened principal scores the decoder learns to output (float32)."""
+        center, to_coordinates = self._principal[:2]
+        out = np.empty((len(X_scaled), to_coordinates.shape[1]), dtype=np.float32)
+        for start in range(0, len(X_scaled), chunk_size):
+            chunk = X_scaled[start : start + chunk_size] - center
+            out[start : start + chunk_size] = chunk @ to_coordinates
+        return out
+
+    def _expand(self, out):
+        """The decoder's output as scaled rows: itself, or the rows its
+        principal scores rebuild (``_principal_map``)."""
+        if self._principal is None:
+            return out
+        center, _, from_coordinates, _ = self._principal
+        center, from_coordinates = self._affine((center, from_coordinates), out.dtype, out.device)
+        return out @ from_coordinates + center
 
     def _init_module(self, module, X_scaled, Y_scaled=None):
         """Hook: start the module at PCA's solution for the training loss (with
         targets ``Y_scaled``, reduced-rank regression's)."""
         weight = self._pca_weights()
-        if Y_scaled is None:
+        if self._principal is not None:
+            # The targets are the whitened principal scores, so PCA's code is
+            # their first n_components_ and its decoder the identity on them.
+            center, to_coordinates = self._principal[:2]
+            enc_w = to_coordinates[:, : self.n_components_].T
+            enc_b = -enc_w @ center
+            dec_w = np.eye(to_coordinates.shape[1], self.n_components_)
+            dec_b = np.zeros(to_coordinates.shape[1])
+        elif Y_scaled is None:
             enc_w, enc_b, dec_w, dec_b = pca_init(
                 X_scaled, weight, self.n_components_, whiten=not self.tied_weights
             )
@@ -689,6 +764,10 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
 
     def _criterion(self):
         """Hook: the loss module between the decoder's output and the target."""
+        if self._principal is not None:
+            weight = self._principal[3]
+            return ReconstructionLoss(self.loss, np.zeros_like(weight), np.ones_like(weight),
+                                      weight)
         kind_weight = getattr(self, "_kind_weight", None)
         return ReconstructionLoss(
             self.loss, *self._output_scaling, self._loss_weights(), self._blocks(),
@@ -775,6 +854,11 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
     _scale_floor = 1e-2
     #: Whether ``fit`` accepts NaN (the imputer's missing values).
     _allow_nan = False
+    #: Whether a wide table's decoder may rebuild principal coordinates
+    #: (``_principal_map``) instead of the rows.
+    _rebuilds_principal_coordinates = False
+    #: Set by ``fit``: the map of ``_principal_map``, or None.
+    _principal = None
     #: Shared fitted attributes (``_docs.BASE_ATTRIBUTES``) a subclass does not have.
     _undocumented_attributes = ()
 
@@ -887,7 +971,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         out_dtype = torch_dtype(dtype)
         decode = self.net_.module_.decode
         return self._apply(
-            lambda z: self._from_net(decode(self._full_code(z.float())), out_dtype),
+            lambda z: self._from_net(self._expand(decode(self._full_code(z.float()))), out_dtype),
             Z,
             (len(self._output_scaling[1]),),
             dtype,
@@ -904,7 +988,8 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         """The module's reconstruction of scaled rows from the code's first
         ``n_components_`` units."""
         module = self.net_.module_
-        return module.decode(self._full_code(module.encode(x_net)[:, : self.n_components_]))
+        code = module.encode(x_net)[:, : self.n_components_]
+        return self._expand(module.decode(self._full_code(code)))
 
     def _reconstruction_errors(self, X):
         """Per-row reconstruction error in the data's units (float64), in one pass.

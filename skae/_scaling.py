@@ -52,14 +52,13 @@ def fit_scaler(X, scaling, floor=1e-2):
     return center, np.where(spread > 0, spread, 1.0)
 
 
-def pca_init(X_scaled, weight, n_components, whiten=True, chunk_size=4096):
-    """Linear encoder and decoder that reproduce PCA of weighted, scaled data.
+def principal_axes(X_scaled, weight, chunk_size=4096):
+    """Principal axes of weighted, scaled data: ``(center, eigvals, eigvecs)``.
 
-    Returns ``(enc_w, enc_b, dec_w, dec_b)``: ``z = enc_w @ x + enc_b`` are the
-    principal scores (whitened, or in the units of the weighted data with
-    ``whiten=False``) and ``dec_w @ z + dec_b`` the PCA reconstruction in the
-    scaled space. ``weight`` are the per-feature loss weights, so the
-    principal axes are those of the loss the network minimises. The
+    ``center`` is the column mean of ``X_scaled``; ``eigvals`` (descending)
+    and the columns of ``eigvecs`` are those of the covariance of
+    ``(X_scaled - center) * sqrt(weight)``, each axis's sign fixed as PCA
+    fixes it, so the result does not depend on LAPACK's choice. The
     covariance is accumulated in float64 over chunks of rows, so no float64
     copy of the data is made.
     """
@@ -72,12 +71,26 @@ def pca_init(X_scaled, weight, n_components, whiten=True, chunk_size=4096):
         cov += U.T @ U
     cov /= n_samples
     eigvals, eigvecs = np.linalg.eigh(cov)
-    order = np.argsort(eigvals)[::-1][:n_components]
-    V, lam = eigvecs[:, order], eigvals[order]
-    lam = np.maximum(lam, max(lam[0], 1e-12) * 1e-6)
-    # Fix each axis's sign, as PCA does, so the result does not depend on
-    # LAPACK's choice.
+    order = np.argsort(eigvals)[::-1]
+    V, lam = eigvecs[:, order], np.maximum(eigvals[order], 0.0)
     V *= np.sign(V[np.argmax(np.abs(V), axis=0), np.arange(V.shape[1])])
+    return center, lam, V
+
+
+def pca_init(X_scaled, weight, n_components, whiten=True, axes=None):
+    """Linear encoder and decoder that reproduce PCA of weighted, scaled data.
+
+    Returns ``(enc_w, enc_b, dec_w, dec_b)``: ``z = enc_w @ x + enc_b`` are the
+    principal scores (whitened, or in the units of the weighted data with
+    ``whiten=False``) and ``dec_w @ z + dec_b`` the PCA reconstruction in the
+    scaled space. ``weight`` are the per-feature loss weights, so the
+    principal axes are those of the loss the network minimises.
+    ``axes``: ``principal_axes(X_scaled, weight)`` when already computed.
+    """
+    center, lam, V = principal_axes(X_scaled, weight) if axes is None else axes
+    V, lam = V[:, :n_components], lam[:n_components]
+    lam = np.maximum(lam, max(lam[0], 1e-12) * 1e-6)
+    root_w = np.sqrt(weight)
     gain = np.sqrt(lam) if whiten else np.ones_like(lam)
     enc_w = (V / gain).T * root_w
     enc_b = -enc_w @ center

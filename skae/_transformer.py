@@ -68,6 +68,8 @@ class AutoencoderTransformer(
     (3, 64)
     """
 
+    _rebuilds_principal_coordinates = True
+
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,
         "n_components": [Interval(Integral, 1, None, closed="left"),
@@ -268,7 +270,7 @@ class AutoencoderTransformer(
             z = module.encode(x_net)
             units = torch.arange(width, device=z.device)
             errors = [
-                self._row_losses(module.decode(z * (units < j).to(z.dtype)), x_net)
+                self._row_losses(self._expand(module.decode(z * (units < j).to(z.dtype))), x_net)
                 for j in range(1, width + 1)
             ]
             mean = torch.as_tensor(baseline, device=z.device).expand(len(x_net), -1)

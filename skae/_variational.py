@@ -66,6 +66,8 @@ class VariationalAutoencoder(AutoencoderTransformer):
         "beta": [Interval(Real, 0, None, closed="left")],
     }
     _net_class = VariationalNet
+    # Its likelihood is per column of the rows, so the decoder rebuilds them.
+    _rebuilds_principal_coordinates = False
 
     def __init__(
         self,
