@@ -345,8 +345,7 @@ default="gaussian"
         The corruption, in the units of the data:
 
         - ``"gaussian"``: add Gaussian noise of standard deviation
-          ``noise_level`` times the data's typical scale (the root mean
-          square of the features' standard deviations);
+          ``noise_level``, in the units of the data;
         - ``"masking"``: set each entry to zero with probability
           ``noise_level``;
         - ``"salt_pepper"``: set each entry, with probability
@@ -363,11 +362,14 @@ default="gaussian"
         shares).
 
     noise_level : float or None, default=None
-        Strength of the noise: the standard deviation factor of
-        ``"gaussian"`` or the rate of the others. None keeps the noise
-        object's own ``level``: 0.5 for ``"gaussian"``, 0.25 for
-        ``"masking"``, 0.1 for ``"salt_pepper"`` and 0.15 for ``"swap"``.
-        A level of 0 trains exactly as ``AutoencoderTransformer`` does.
+        Strength of the noise: the standard deviation of ``"gaussian"``, in
+        the units of the data (the noise your data has: 0.25 for pixels in
+        [0, 1] with noise of 0.25), or the rate of the others. None keeps the
+        noise object's own ``level``: for ``"gaussian"`` half the data's
+        typical scale (the root mean square of the features' standard
+        deviations), 0.25 for ``"masking"``, 0.1 for ``"salt_pepper"`` and
+        0.15 for ``"swap"``. A level of 0 trains exactly as
+        ``AutoencoderTransformer`` does.
 
 {base_parameters}
     Attributes

@@ -108,16 +108,19 @@ class BaseNoise(BaseEstimator):
 
 
 class GaussianNoise(BaseNoise):
-    """Add Gaussian noise of standard deviation ``level`` times the data's scale.
+    """Add Gaussian noise of standard deviation ``level``, in the units of the data.
 
-    The scale is the root mean square of the features' standard deviations,
-    so the noise is the same for every feature, like the squared error the
-    autoencoder minimises.
+    The noise is the same for every feature, like the squared error the
+    autoencoder minimises. Pass the standard deviation of the noise your
+    data has (``level=0.25`` for pixels in [0, 1] with noise of 0.25); by
+    default it follows the data's scale.
 
     Parameters
     ----------
-    level : float, default=0.5
-        Standard deviation of the noise, in units of the data's scale.
+    level : float or None, default=None
+        Standard deviation of the noise, in the units of the data. None:
+        half the data's typical scale, the root mean square of the
+        features' standard deviations.
 
     Examples
     --------
@@ -129,11 +132,17 @@ class GaussianNoise(BaseNoise):
     torch.Size([1000, 3])
     """
 
-    def __init__(self, level=0.5):
+    _parameter_constraints: dict = {"level": [Interval(Real, 0, None, closed="left"), None]}
+    #: With ``level=None``, the noise's standard deviation in units of the
+    #: data's typical scale.
+    default_relative_level = 0.5
+
+    def __init__(self, level=None):
         super().__init__(level)
 
     def corrupt(self, X, stats):
-        return X + self._randn(X) * (self.level * stats.rms_std)
+        std = self.default_relative_level * stats.rms_std if self.level is None else self.level
+        return X + self._randn(X) * std
 
 
 class MaskingNoise(BaseNoise):
