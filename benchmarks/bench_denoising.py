@@ -28,8 +28,8 @@ from sklearn.model_selection import train_test_split
 from skae import DenoisingAutoencoder
 
 TEST_NOISES = {
-    "gaussian": lambda X, rng, top, sigma: np.clip(X + sigma * top * rng.randn(*X.shape), 0, top),
-    "masking": lambda X, rng, top, sigma: X * (rng.rand(*X.shape) >= 0.3),
+    "gaussian": lambda X, rng, sigma: np.clip(X + sigma * rng.randn(*X.shape), 0, 1),
+    "masking": lambda X, rng, sigma: X * (rng.rand(*X.shape) >= 0.3),
 }
 
 
@@ -41,10 +41,10 @@ def mse(a, b):
     return float(np.mean((a - b) ** 2))
 
 
-def tuned_kernel_pca(X_train, X_valid_noisy, X_valid, k, top):
+def tuned_kernel_pca(X_train, X_valid_noisy, X_valid, k):
     best = None
     for gamma, alpha in itertools.product([1e-3, 3e-3, 1e-2, 3e-2], [1e-3, 1e-2, 1e-1, 1.0]):
-        model = KernelPCA(k, kernel="rbf", gamma=gamma / top**2, alpha=alpha,
+        model = KernelPCA(k, kernel="rbf", gamma=gamma, alpha=alpha,
                           fit_inverse_transform=True).fit(X_train)
         err = mse(reconstruct(model, X_valid_noisy), X_valid)
         if best is None or err < best[0]:
@@ -68,7 +68,6 @@ def main():
     args = parser.parse_args()
     k, rng = args.n_components, np.random.RandomState(args.seed)
 
-    top = 1.0
     X = load_digits().data / 16.0
     X_train, X_rest = train_test_split(X, test_size=0.4, random_state=args.seed)
     X_valid, X_test = train_test_split(X_rest, test_size=0.5, random_state=args.seed)
@@ -79,9 +78,8 @@ def main():
     print("|---|---|---|---|---|---|---|")
     for name in args.noises.split(","):
         corrupt = TEST_NOISES[name]
-        X_test_noisy = corrupt(X_test, rng, top, args.test_noise)
-        kpca = tuned_kernel_pca(X_train, corrupt(X_valid, rng, top, args.test_noise), X_valid, k,
-                                top)
+        X_test_noisy = corrupt(X_test, rng, args.test_noise)
+        kpca = tuned_kernel_pca(X_train, corrupt(X_valid, rng, args.test_noise), X_valid, k)
         start = time.perf_counter()
         dae = DenoisingAutoencoder(k, noise=name, noise_level=args.noise_level,
                                    random_state=args.seed,

@@ -63,6 +63,7 @@ class HeldOutError(Callback):
         est, module = self.estimator, net.module_
         module.eval()
         with torch.no_grad():
+            # (est.net_ is set only after fit: the module is the callback's net's.)
             x = torch.as_tensor(self.X_test)
             out = est._expand(module.decode(module.encode(est._to_net(x))))
             X_hat = est._from_net(out, torch.float64).numpy()

@@ -263,8 +263,9 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         device = resolve_device(self.device)
         X_scaled = self._scale(X)
         Y_scaled = None if Y is None else self._scale_targets(Y)
+        axes = None  # the PCA start's principal axes, when _principal_map computed them
         if not resume:
-            self._principal = None if streaming else self._principal_map(X_scaled)
+            self._principal, axes = (None, None) if streaming else self._principal_map(X_scaled)
         if Y_scaled is None and self._principal is not None:
             Y_scaled = self._principal_targets(X_scaled)
         context = self._init_callback_context(max_subtasks=epochs)
@@ -276,7 +277,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
                 net = self.net_  # the stream goes on, with its optimizer
             else:
                 module = self.net_.module_ if resume else self._new_module(
-                    X_scaled, hidden, seed, Y_scaled
+                    X_scaled, hidden, seed, Y_scaled, axes
                 )
                 callbacks = self._training_callbacks(
                     X, context, split, epochs, patience, streaming
@@ -382,10 +383,11 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         self.center_, self.scale_ = center, scale
         return hidden
 
-    def _new_module(self, X_scaled, hidden, seed, Y_scaled=None):
+    def _new_module(self, X_scaled, hidden, seed, Y_scaled=None, axes=None):
         """A new module for ``hidden`` layers, its weights drawn from a
         generator seeded with ``seed``, started at PCA (with targets
-        ``Y_scaled``, reduced-rank regression) with ``init="pca"``."""
+        ``Y_scaled``, reduced-rank regression) with ``init="pca"``; ``axes``:
+        the principal axes of ``X_scaled``, when already computed."""
         self._module_args = self._architecture(
             len(self.scale_), hidden, self.n_components_, self._image_shape
         )
@@ -394,7 +396,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         reset_parameters(module, new_generator(seed, "cpu"))
         if self.init == "pca":
             X_init = np.nan_to_num(X_scaled) if self._allow_nan else X_scaled
-            self._init_module(module, X_init, Y_scaled)
+            self._init_module(module, X_init, Y_scaled, axes)
         self._kind_weight = self._kind_weights(module, X_scaled)
         return module
 
@@ -592,31 +594,34 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         output back to rows, which are left at the mean along the other
         directions. The encoder still sees every column.
 
-        Returns ``(center, to_coordinates, from_coordinates, weight)``: scores
-        ``(x - center) @ to_coordinates``, rows ``center + scores @
-        from_coordinates``, and the loss weights of the scores that make the
-        training loss the rows' loss, less the variance left out.
+        Returns ``(map, axes)``. ``map`` is ``(center, to_coordinates,
+        from_coordinates, weight)``: scores ``(x - center) @ to_coordinates``,
+        rows ``center + scores @ from_coordinates``, and the loss weights of
+        the scores that make the training loss the rows' loss, less the
+        variance left out; or None. ``axes`` are the ``principal_axes`` of
+        the PCA start when they were computed (else None), so that the start
+        does not compute them again.
         """
         hidden = self._check_hidden_layer_sizes()
         if not (self._rebuilds_principal_coordinates and hidden and self.loss == "mse"
                 and self._layout is None and self._image_shape is None
                 and not self.tied_weights):
-            return None
+            return None, None
         n_features = X_scaled.shape[1]
         weight = self._loss_weights()
-        center, lam, V = principal_axes(X_scaled, weight)
+        axes = center, lam, V = principal_axes(X_scaled, weight)
         if lam[0] <= 0:
-            return None
+            return None, axes
         kept = int(np.searchsorted(np.cumsum(lam), (1 - PRINCIPAL_TAIL) * lam.sum())) + 1
         kept = max(kept, 2 * self.n_components_)
         if 2 * kept > n_features:
-            return None
+            return None, axes
         # Floored as pca_init floors them, so the start is PCA's exactly.
         gain = np.sqrt(np.maximum(lam[:kept], lam[0] * 1e-6))
         root_w = np.sqrt(weight)
         to_coordinates = root_w[:, None] * V[:, :kept] / gain
         from_coordinates = (V[:, :kept] * gain).T / root_w
-        return center, to_coordinates, from_coordinates, gain**2 * kept / n_features
+        return (center, to_coordinates, from_coordinates, gain**2 * kept / n_features), axes
 
     def _principal_targets(self, X_scaled, chunk_size=4096):
         """The whitened principal scores the decoder learns to output (float32)."""
@@ -636,7 +641,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         center, from_coordinates = self._affine((center, from_coordinates), out.dtype, out.device)
         return out @ from_coordinates + center
 
-    def _init_module(self, module, X_scaled, Y_scaled=None):
+    def _init_module(self, module, X_scaled, Y_scaled=None, axes=None):
         """Hook: start the module at PCA's solution for the training loss (with
         targets ``Y_scaled``, reduced-rank regression's)."""
         weight = self._pca_weights()
@@ -650,7 +655,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             dec_b = np.zeros(to_coordinates.shape[1])
         elif Y_scaled is None:
             enc_w, enc_b, dec_w, dec_b = pca_init(
-                X_scaled, weight, self.n_components_, whiten=not self.tied_weights
+                X_scaled, weight, self.n_components_, whiten=not self.tied_weights, axes=axes
             )
         else:
             enc_w, enc_b, dec_w, dec_b = reduced_rank_init(
