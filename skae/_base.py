@@ -422,7 +422,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         was_training = module.training
         module.eval()
         with torch.no_grad(), global_rng_untouched():
-            entries = self._column_losses(module(torch.nan_to_num(x))[0], torch.nan_to_num(x))
+            entries = self._column_losses(module(x)[0], torch.nan_to_num(x))
         module.train(was_training)
         entries = torch.where(torch.isnan(x), 0.0, entries).double().numpy()
         categorical = ~layout.numeric[layout.column_of]
@@ -578,6 +578,8 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             input_clip=None if self.scaling is None else self._input_clip,
             nested_dropout=self._nested_dropout,
             **({} if self._principal is None else {"n_outputs": self._principal[1].shape[1]}),
+            # The imputer's input holds its missing entries as NaN.
+            **({"missing_input": True} if self._allow_nan else {}),
         )
 
     def _principal_map(self, X_scaled):

@@ -19,7 +19,7 @@ from ._validation import check_X
 
 
 class _MaskObserved:
-    """Hide each entry with probability ``rate`` (set it to the column mean).
+    """Hide each entry with probability ``rate`` (set it to NaN, as missing).
 
     With ``column_of`` (the original column of each encoded column), a
     categorical column's one-hot block is hidden as a whole.
@@ -36,7 +36,7 @@ class _MaskObserved:
         else:
             draws = rand((len(X_scaled), self.n_columns), X_scaled)
             hidden = (draws < self.rate)[:, self.column_of]
-        return X_scaled.masked_fill(hidden, 0.0)
+        return X_scaled.masked_fill(hidden, float("nan"))
 
 
 @fill_doc
@@ -47,7 +47,9 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
     observed entries only: missing entries enter the network at their
     column's mean and are left out of the loss, and a further ``mask_rate``
     of the observed entries is hidden at each step, so the network learns to
-    rebuild entries it cannot see. ``transform`` returns ``X`` with only its
+    rebuild entries it cannot see. The first hidden layer is also told which
+    entries are missing, so that a missing entry is not taken for an
+    observed value at the mean. ``transform`` returns ``X`` with only its
     missing entries replaced.
 
     - A row with every entry missing gets the reconstruction of the all-means
@@ -182,7 +184,7 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
 
         def losses(x):
             x_net = self._to_net(x)
-            out = module(torch.nan_to_num(x_net))[0]
+            out = module(x_net)[0]
             entry = self._column_losses(out, torch.nan_to_num(x_net)).double()
             observed = ~torch.isnan(x_net)
             return torch.stack([torch.where(observed, entry, 0.0).sum(1),
@@ -236,7 +238,11 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
         out_dtype = torch_dtype(X.dtype)
 
         def reconstruct(x):
-            return self._from_net(module(torch.nan_to_num(self._to_net(x)))[0], out_dtype)
+            x_net = self._to_net(x)
+            # A row with nothing observed is rebuilt as the all-means row:
+            # the network never saw such a row in training.
+            x_net = x_net.masked_fill(torch.isnan(x_net).all(1, keepdim=True), 0.0)
+            return self._from_net(module(x_net)[0], out_dtype)
 
         return self._apply(reconstruct, X, (X.shape[1],), X.dtype)
 
@@ -253,8 +259,8 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
         )
 
     def _training_data(self, X_scaled, device, Y_scaled=None):
-        target = torch.from_numpy(X_scaled).to(device)
-        return RowsDataset(torch.nan_to_num(target), target=target)
+        # The module takes NaN as missing (``missing_input``).
+        return RowsDataset(torch.from_numpy(X_scaled).to(device))
 
     def _corruption(self, X, device):
         if self.mask_rate == 0:

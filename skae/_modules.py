@@ -81,10 +81,15 @@ class Encoder(nn.Module):
         self.layers = nn.ModuleList(layers)
         self.shapes = shapes
 
-    def forward(self, x):
+    def forward(self, x, first_shift=None):
+        """``first_shift``, if given, is added to the first hidden layer's
+        pre-activation (``Autoencoder``'s missing-entry indicators)."""
         h = x if self.image_shape is None else x.reshape(len(x), *self.image_shape)
-        for layer in self.layers[:-1]:
-            h = self.activation(layer(h))
+        for i, layer in enumerate(self.layers[:-1]):
+            h = layer(h)
+            if i == 0 and first_shift is not None:
+                h = h + first_shift
+            h = self.activation(h)
         return self.layers[-1](h.flatten(1))
 
     def multiply_adds(self):
@@ -221,6 +226,11 @@ class Autoencoder(nn.Module):
         to ``[-input_clip, input_clip]``, while the linear path sees all of
         it. Beyond the clip the model is linear, as PCA, instead of
         extrapolating through a network that saw few such values.
+    missing_input : bool
+        The input may hold NaN (missing entries). They enter at 0, and a
+        fully connected encoder's first hidden layer also sees which entries
+        are missing, through weights of its own (``missing_weights``), so
+        that it can tell a missing entry from an observed value at the mean.
     """
 
     def __init__(
@@ -237,10 +247,12 @@ class Autoencoder(nn.Module):
         nested_dropout=False,
         n_outputs=None,
         output_shape=None,
+        missing_input=False,
     ):
         super().__init__()
         hidden = tuple(hidden_layer_sizes)
         self.input_clip = input_clip
+        self.missing_input = missing_input
         self.nested_dropout = nested_dropout
         self.tied_weights = tied_weights
         self.encoder = Encoder(n_features, hidden, n_components, activation, image_shape)
@@ -258,6 +270,8 @@ class Autoencoder(nn.Module):
             self.encoder_linear = nn.Linear(n_features, n_components, bias=False)
             if not tied_weights:
                 self.decoder_linear = nn.Linear(n_components, n_outputs, bias=False)
+        if missing_input and hidden and image_shape is None:
+            self.missing_weights = nn.Linear(n_features, hidden[0], bias=False)
         weight = torch.ones(n_features) if feature_weight is None else feature_weight
         # A copy: loading weights must never write into the caller's array.
         self.register_buffer("feature_weight", torch.as_tensor(weight, dtype=torch.float32).clone())
@@ -269,11 +283,17 @@ class Autoencoder(nn.Module):
         return x if self.input_clip is None else x.clamp(-self.input_clip, self.input_clip)
 
     def encode(self, x):
+        shift = None
+        if self.missing_input:
+            missing = torch.isnan(x)
+            x = x.masked_fill(missing, 0.0)
+            if hasattr(self, "missing_weights"):
+                shift = self.missing_weights(missing.to(x.dtype))
         if self.has_linear_path:
-            return self.encoder(self._clip(x)) + self.encoder_linear(self._weigh(x))
+            return self.encoder(self._clip(x), shift) + self.encoder_linear(self._weigh(x))
         if len(self.encoder.layers) == 1:  # a linear encoder
             return self.encoder(self._weigh(x))
-        return self.encoder(x)
+        return self.encoder(x, shift)
 
     def decode(self, z):
         if self.tied_weights and self.has_linear_path:
