@@ -454,6 +454,12 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         return hidden
 
     @property
+    def _missing_input(self):
+        """Hook: whether the network's input may hold NaN as missing entries
+        (the imputer's missing values, entries hidden in training)."""
+        return self._allow_nan
+
+    @property
     def _nested_dropout(self):
         """Hook: whether to train ordered codes (``ordered``)."""
         return self.ordered
@@ -578,8 +584,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             input_clip=None if self.scaling is None else self._input_clip,
             nested_dropout=self._nested_dropout,
             **({} if self._principal is None else {"n_outputs": self._principal[1].shape[1]}),
-            # The imputer's input holds its missing entries as NaN.
-            **({"missing_input": True} if self._allow_nan else {}),
+            **({"missing_input": True} if self._missing_input else {}),
         )
 
     def _principal_map(self, X_scaled):

@@ -7,6 +7,8 @@ slices batches from it, the fast path skorch's ``get_iterator`` returns.
 
 import torch
 
+from ._torch_utils import rand
+
 
 class RowsDataset(torch.utils.data.Dataset):
     """Rows ``indices`` of the tensor ``X`` (all rows when ``indices`` is None).
@@ -81,3 +83,27 @@ class IndexSplit:
             RowsDataset(dataset.X, self.train_indices, dataset.target),
             RowsDataset(dataset.X, self.valid_indices, dataset.target),
         )
+
+
+class MaskEntries:
+    """Hide each entry of a batch with probability ``rate`` (set it to NaN).
+
+    The corruption of the imputer and of the detector's conditional score:
+    the network, built with ``missing_input``, learns to rebuild entries
+    from the rest of the row. With ``column_of`` (the original column of each
+    encoded column), a categorical column's one-hot block is hidden as a
+    whole.
+    """
+
+    def __init__(self, rate, column_of=None):
+        self.rate = rate
+        self.column_of = column_of
+        self.n_columns = None if column_of is None else int(column_of[-1]) + 1
+
+    def __call__(self, X_scaled):
+        if self.column_of is None:
+            hidden = rand(X_scaled.shape, X_scaled) < self.rate
+        else:
+            draws = rand((len(X_scaled), self.n_columns), X_scaled)
+            hidden = (draws < self.rate)[:, self.column_of]
+        return X_scaled.masked_fill(hidden, float("nan"))

@@ -11,32 +11,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseAutoencoder
 from ._compat import Interval, StrOptions, _fit_context
-from ._data import RowsDataset
+from ._data import MaskEntries, RowsDataset
 from ._docs import fill_doc
 from ._losses import MaskedReconstructionLoss
-from ._torch_utils import rand, torch_dtype
+from ._torch_utils import torch_dtype
 from ._validation import check_X
-
-
-class _MaskObserved:
-    """Hide each entry with probability ``rate`` (set it to NaN, as missing).
-
-    With ``column_of`` (the original column of each encoded column), a
-    categorical column's one-hot block is hidden as a whole.
-    """
-
-    def __init__(self, rate, column_of=None):
-        self.rate = rate
-        self.column_of = column_of
-        self.n_columns = None if column_of is None else int(column_of[-1]) + 1
-
-    def __call__(self, X_scaled):
-        if self.column_of is None:
-            hidden = rand(X_scaled.shape, X_scaled) < self.rate
-        else:
-            draws = rand((len(X_scaled), self.n_columns), X_scaled)
-            hidden = (draws < self.rate)[:, self.column_of]
-        return X_scaled.masked_fill(hidden, float("nan"))
 
 
 @fill_doc
@@ -267,7 +246,7 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
             return None
         layout = self._layout
         column_of = None if layout is None else torch.as_tensor(layout.column_of, device=device)
-        return _MaskObserved(self.mask_rate, column_of)
+        return MaskEntries(self.mask_rate, column_of)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

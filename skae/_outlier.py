@@ -8,8 +8,11 @@ from scipy.stats import chi2
 from sklearn.base import OutlierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseAutoencoder
+import torch
+
+from ._base import AUTO_MAX_EPOCHS, AUTO_MIN_EPOCHS, BaseAutoencoder
 from ._compat import Interval, StrOptions, _fit_context
+from ._data import MaskEntries
 from ._distances import NearestRows, RobustMahalanobis, typical
 from ._docs import fill_doc
 from ._validation import check_X
@@ -20,6 +23,9 @@ from ._validation import check_X
 #: a level given probability 0.99: a column the network always rebuilds
 #: exactly does not turn every small doubt into a large score.
 MIN_TYPICAL_SURPRISE = 0.01
+
+#: ``mask_rate="auto"`` on a table with categorical columns.
+AUTO_MASK_RATE = 0.3
 
 
 #: The parts of the outlyingness (``score_parts``).
@@ -104,13 +110,15 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         use a threshold with a stated error rate (``threshold="pvalue"`` or
         ``"fdr"``).
 
-    score_parts : tuple of str, default=('reconstruction', 'mahalanobis', 'neighbors')
+    score_parts : tuple of str or "auto", default="auto"
         The parts added up into a row's outlyingness, each divided by its
         typical (median) value on the training rows so that none dominates:
 
         - ``"reconstruction"``: the autoencoder's part, the squared residual
           of each column normalised by that column's typical residual plus
-          the Mahalanobis distance of the row's code from the training codes;
+          the Mahalanobis distance of the row's code from the training codes
+          (with ``mask_rate``: each column's surprise given the row's other
+          values, in units of its mean, and no code term);
         - ``"mahalanobis"``: the robust Mahalanobis distance of the row over
           all (scaled) columns, from the bulk of the training rows: outliers
           that break the columns' linear relations;
@@ -118,7 +126,10 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
           sample of at most 2,000) training rows: outliers in a sparse region
           of a curved or clustered data set.
 
-        ``("reconstruction",)`` scores by the autoencoder alone.
+        ``("reconstruction",)`` scores by the autoencoder alone. ``"auto"``:
+        all three, or the reconstruction part alone when it scores each
+        column given the others (``mask_rate`` above 0), which covers what
+        the other two see.
 
     calibration_fraction : float in (0, 0.5] or None, default=None
         Share of the training rows held out from everything the model learns
@@ -139,6 +150,18 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
     alpha : float in (0, 1), default=0.1
         The error rate of ``threshold="pvalue"`` (the level) or ``"fdr"``
         (the false discovery rate).
+
+    mask_rate : float in [0, 1) or "auto", default="auto"
+        Share of the entries hidden at each training step, as the imputer
+        hides them, so that the network learns to predict each column from
+        the rest of the row. With a positive rate the reconstruction part
+        scores each column with that column hidden: how surprising its value
+        is given the row's other values, which finds a row whose values are
+        each common but do not go together (a level unusual for the row's
+        other levels), and names that column in ``top_features``. It costs
+        one pass of the network per column when scoring. ``"auto"``: 0.3
+        for a DataFrame with categorical columns, 0 (each column rebuilt
+        from the whole row) otherwise.
 
 {base_parameters}
     Attributes
@@ -190,10 +213,11 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         **BaseAutoencoder._parameter_constraints,
         "n_components": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="right")],
-        "score_parts": [tuple, list],
+        "score_parts": [tuple, list, StrOptions({"auto"})],
         "calibration_fraction": [Interval(Real, 0, 0.5, closed="right"), None],
         "threshold": [StrOptions({"contamination", "pvalue", "fdr"})],
         "alpha": [Interval(Real, 0, 1, closed="neither")],
+        "mask_rate": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
     }
 
     #: A small budget of optimizer steps (``max_epochs="auto"``): enough to
@@ -205,6 +229,10 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
     #: outliers (docs/design_notes.md: 0.833 to 0.837 mean ROC-AUC on the
     #: 22 benchmark sets, and a fifth less fit time).
     _auto_max_epochs = 50
+    #: With ``mask_rate``, the step budget of ``max_epochs="auto"``: predicting
+    #: hidden columns is a harder task than rebuilding rows, and one that
+    #: does not memorise the outliers (docs/design_notes.md).
+    _masked_auto_steps = 1000
     #: Every column is standardised, whatever its units: residuals are
     #: compared across columns.
     _scale_floor = 0.0
@@ -214,10 +242,11 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         n_components="auto",
         *,
         contamination="auto",
-        score_parts=SCORE_PARTS,
+        score_parts="auto",
         calibration_fraction=None,
         threshold="contamination",
         alpha=0.1,
+        mask_rate="auto",
         hidden_layer_sizes=(64,),
         activation="relu",
         loss="mse",
@@ -286,6 +315,10 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         # A categorical column's typical surprise: its mean over the rows.
         scale[~numeric] = np.sqrt(np.maximum(terms[:, ~numeric].mean(axis=0),
                                              MIN_TYPICAL_SURPRISE))
+        if self._mask_rate:
+            # Each column's surprise given the others, in units of its mean:
+            # the terms add up to a pseudo-likelihood of the row.
+            scale[numeric] = np.sqrt(np.maximum(terms[:, numeric].mean(axis=0), floor**2))
         self.residual_scale_ = scale
         self.code_center_ = np.median(codes, axis=0)
         self.code_precision_ = robust_precision(codes - self.code_center_)
@@ -293,11 +326,10 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         scaled = self._standardised(X)
         rng = np.random.RandomState(self._stream_seed + self._n_chunks)
         scales = {"reconstruction": typical(
-            (terms / self.residual_scale_**2).sum(axis=1)
-            + _mahalanobis(codes - self.code_center_, self.code_precision_)
+            (terms / self.residual_scale_**2).sum(axis=1) + self._code_terms(codes)
         )}
         self._mahalanobis = self._neighbours = None
-        if "mahalanobis" in self.score_parts and len(self._numeric_entries()):
+        if "mahalanobis" in self._score_parts and len(self._numeric_entries()):
             self._mahalanobis = RobustMahalanobis().fit(scaled[:, self._numeric_entries()])
             # On a mixed table it sees the numeric columns only: its say is
             # their share of the columns.
@@ -305,13 +337,13 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
             scales["mahalanobis"] = typical(
                 self._mahalanobis.distances(scaled[:, self._numeric_entries()])
             ) / share
-        if "neighbors" in self.score_parts:
+        if "neighbors" in self._score_parts:
             self._neighbours = NearestRows().fit(scaled, rng)
             reference = self._neighbours.reference
             scales["neighbors"] = typical(
                 self._neighbours.distances(reference, exclude_self=True)
             )
-        self.part_scales_ = {part: scales[part] for part in self.score_parts if part in scales}
+        self.part_scales_ = {part: scales[part] for part in self._score_parts if part in scales}
         outlyingness = -self._scores(X)
         if self.contamination == "auto":
             q1, q3 = np.percentile(outlyingness, [25, 75])
@@ -327,7 +359,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
     def _hold_out(self, X, rng):
         """Keep ``calibration_fraction`` of the rows aside for calibration
         (and check the parameters that depend on each other, before training)."""
-        parts = list(self.score_parts)
+        parts = SCORE_PARTS if self.score_parts == "auto" else list(self.score_parts)
         if not parts or set(parts) - set(SCORE_PARTS) or len(set(parts)) < len(parts):
             raise ValueError(
                 f"score_parts must name one or more of {SCORE_PARTS}, each once; got "
@@ -533,6 +565,63 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
             columns=[f"top_{i + 1}" for i in range(n_features)],
         )
 
+    @property
+    def _score_parts(self):
+        """``score_parts``, with "auto" resolved."""
+        if self.score_parts != "auto":
+            return tuple(self.score_parts)
+        return ("reconstruction",) if self._mask_rate else SCORE_PARTS
+
+    @property
+    def _mask_rate(self):
+        """``mask_rate``, with "auto" resolved for the fitted columns."""
+        if self.mask_rate != "auto":
+            return self.mask_rate
+        layout = self._layout
+        return AUTO_MASK_RATE if layout is not None and not layout.numeric.all() else 0.0
+
+    @property
+    def _missing_input(self):
+        return self._mask_rate > 0
+
+    def _epoch_budget(self, steps_per_epoch):
+        if self._mask_rate and self.max_epochs == "auto":
+            epochs = int(np.clip(-(-self._masked_auto_steps // steps_per_epoch), AUTO_MIN_EPOCHS,
+                                 AUTO_MAX_EPOCHS))
+            return epochs, self.n_iter_no_change if self.early_stopping else None
+        return super()._epoch_budget(steps_per_epoch)
+
+    def _corruption(self, X, device):
+        if not self._mask_rate:
+            return None
+        layout = self._layout
+        column_of = None if layout is None else torch.as_tensor(layout.column_of, device=device)
+        return MaskEntries(self._mask_rate, column_of)
+
+    def _rebuilt(self, X):
+        """Codes of validated rows ``X`` and their reconstructions (float64).
+
+        With ``mask_rate``, each column is rebuilt from the row with that
+        column hidden (its one-hot block, for a categorical column): its
+        prediction from the row's other values. The codes are the whole
+        rows'.
+        """
+        codes = self._encode(X, np.float64)
+        if not self._mask_rate:
+            return codes, self._decode(codes, np.float64)
+        layout = self._layout
+        column_of = np.arange(X.shape[1]) if layout is None else layout.column_of
+        X_hat = np.empty(X.shape)
+        hidden = np.array(X, dtype=np.float64)
+        for column in range(int(column_of[-1]) + 1):
+            entries = column_of == column
+            kept = hidden[:, entries].copy()
+            hidden[:, entries] = np.nan
+            rebuilt = self._decode(self._encode(hidden, np.float64), np.float64)
+            X_hat[:, entries] = rebuilt[:, entries]
+            hidden[:, entries] = kept
+        return codes, X_hat
+
     def _resolve_n_components(self, n_features):
         if self.n_components == "auto":
             return max(1, min(n_features - 1, int(round(np.sqrt(n_features)))))
@@ -547,14 +636,15 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
     def _column_terms(self, X, unknown=None):
         """Each column's raw term for validated rows ``X``, and their codes.
 
-        A numeric column's term is its squared standardised residual; a
+        A column's residual is from ``_rebuilt`` (with ``mask_rate``, from
+        the row with the column hidden). A numeric column's term is its
+        squared standardised residual; a
         categorical column's, its surprise: minus the log of the probability
         the model gives the row's level (at least ``1 / (n + 1)`` for ``n``
         training rows, which is also what a level never seen in training,
         ``unknown``, gets).
         """
-        codes = self._encode(X, np.float64)
-        X_hat = self._decode(codes, np.float64)
+        codes, X_hat = self._rebuilt(X)
         residuals = (np.asarray(X, dtype=np.float64) - X_hat) / self.scale_
         layout = self._layout
         if layout is None:
@@ -568,6 +658,14 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
                 p[unknown[:, j]] = self._min_probability
             terms[:, j] = -np.log(p)
         return terms, codes
+
+    def _code_terms(self, codes):
+        """The Mahalanobis distance of each row's code from the training
+        codes; 0 with ``mask_rate``, where each column is scored given the
+        others instead."""
+        if self._mask_rate:
+            return np.zeros(len(codes))
+        return _mahalanobis(codes - self.code_center_, self.code_precision_)
 
     def _standardised(self, X):
         """Validated rows in the network's input units (float64, unclipped)."""
@@ -625,8 +723,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
             normalised = terms / self.residual_scale_**2
             part = normalised if by_column else normalised.sum(axis=1)
             columns += part / scales["reconstruction"]
-            centred = codes - self.code_center_
-            code_term = _mahalanobis(centred, self.code_precision_) / scales["reconstruction"]
+            code_term = self._code_terms(codes) / scales["reconstruction"]
         if self._mahalanobis is not None or self._neighbours is not None:
             scaled = self._standardised(X)
         if self._mahalanobis is not None:

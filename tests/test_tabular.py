@@ -386,3 +386,29 @@ def test_denoising_noise_acts_on_scaled_columns_of_a_mixed_table():
     assert dae.noise_.level == 0.3
     rebuilt = dae.inverse_transform(dae.transform(data))
     assert (rebuilt["size"] == data["size"]).mean() > 0.8
+
+
+def test_detector_scores_each_column_of_a_mixed_table_given_the_others():
+    from skae._validation import check_X
+
+    detector = AutoencoderOutlierDetector(**FAST).fit(DF)
+    # mask_rate="auto" on a table with categorical columns: each column is
+    # scored from the rest of the row, by the reconstruction part alone.
+    assert detector._mask_rate == 0.3 and set(detector.part_scales_) == {"reconstruction"}
+    assert np.all(detector.code_distance(DF) == 0)
+    X = check_X(detector, DF, reset=False)
+    rebuilt = detector._rebuilt(X)[1]
+    layout = detector._layout
+    changes = {"x": lambda s: s + 3.0,
+               "size": lambda s: s.cat.rename_categories(["mid", "high", "low"])}
+    for name, change in changes.items():
+        changed = DF.copy()
+        changed[name] = change(changed[name])
+        rebuilt_changed = detector._rebuilt(check_X(detector, changed, reset=False))[1]
+        own = layout.column_of == list(DF.columns).index(name)
+        # A column's prediction does not see its own value, the others' do.
+        np.testing.assert_allclose(rebuilt[:, own], rebuilt_changed[:, own], atol=1e-6)
+        assert not np.allclose(rebuilt[:, ~own], rebuilt_changed[:, ~own], atol=1e-3)
+    # On numeric data "auto" rebuilds each column from the whole row, with all three parts.
+    numeric = AutoencoderOutlierDetector(**FAST).fit(DF[["x", "y"]].to_numpy())
+    assert numeric._mask_rate == 0 and len(numeric.part_scales_) == 3
