@@ -4,11 +4,10 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+import torch
 from scipy.stats import chi2
 from sklearn.base import OutlierMixin
 from sklearn.utils.validation import check_is_fitted
-
-import torch
 
 from ._base import AUTO_MAX_EPOCHS, AUTO_MIN_EPOCHS, BaseAutoencoder
 from ._compat import Interval, StrOptions, _fit_context
@@ -16,7 +15,6 @@ from ._data import MaskEntries
 from ._distances import NearestRows, RobustMahalanobis, typical
 from ._docs import fill_doc
 from ._validation import check_X
-
 
 #: A categorical column's typical surprise (minus the log-probability the
 #: model gives the row's level) is floored at this many nats, about that of
@@ -173,7 +171,9 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
     residual_scale_ : ndarray of shape (n_features,)
         Typical standardised residual of each column on the training rows;
         for a categorical column, the square root of its mean surprise
-        (minus the log-probability the model gives the row's level).
+        (minus the log-probability the model gives the row's level). With
+        ``mask_rate``, every column's is the square root of its mean term,
+        each column predicted with it hidden.
 
     code_center_ : ndarray of shape (n_components,)
         Median of the training codes.
@@ -523,7 +523,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         The Mahalanobis distance of the row's code from the training codes,
         divided by the reconstruction part's median: large for rows that are
         extreme along the directions the data varies in, even when they are
-        rebuilt well (0 without the reconstruction part).
+        rebuilt well (0 without the reconstruction part, and with ``mask_rate``).
 
         Parameters
         ----------
@@ -586,8 +586,8 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
 
     def _epoch_budget(self, steps_per_epoch):
         if self._mask_rate and self.max_epochs == "auto":
-            epochs = int(np.clip(-(-self._masked_auto_steps // steps_per_epoch), AUTO_MIN_EPOCHS,
-                                 AUTO_MAX_EPOCHS))
+            epochs = -(-self._masked_auto_steps // steps_per_epoch)
+            epochs = int(np.clip(epochs, AUTO_MIN_EPOCHS, AUTO_MAX_EPOCHS))
             return epochs, self.n_iter_no_change if self.early_stopping else None
         return super()._epoch_budget(steps_per_epoch)
 
