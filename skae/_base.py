@@ -555,13 +555,17 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         n_train = n_samples if split is None else len(split.train_indices)
         return -(-n_train // self.batch_size)
 
+    def _step_budget(self):
+        """Hook: ``(optimizer steps, most epochs)`` of ``max_epochs="auto"``."""
+        return self._auto_steps, self._auto_max_epochs
+
     def _epoch_budget(self, steps_per_epoch):
         """``(max_epochs, patience)`` in epochs; patience is None without early stopping."""
         patience = self.n_iter_no_change if self.early_stopping else None
         if self.max_epochs != "auto":
             return self.max_epochs, patience
-        epochs = -(-self._auto_steps // steps_per_epoch)
-        epochs = int(np.clip(epochs, AUTO_MIN_EPOCHS, self._auto_max_epochs))
+        steps, max_epochs = self._step_budget()
+        epochs = int(np.clip(-(-steps // steps_per_epoch), AUTO_MIN_EPOCHS, max_epochs))
         if patience is not None:
             patience = max(patience, -(-AUTO_MIN_PATIENCE_STEPS // steps_per_epoch))
         return epochs, patience

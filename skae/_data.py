@@ -100,6 +100,15 @@ class MaskEntries:
         self.column_of = column_of
         self.n_columns = None if column_of is None else int(column_of[-1]) + 1
 
+    @classmethod
+    def for_layout(cls, rate, layout, device):
+        """The corruption for an estimator's ``_layout`` (None: numeric
+        columns), or None when ``rate`` is 0."""
+        if not rate:
+            return None
+        column_of = None if layout is None else torch.as_tensor(layout.column_of, device=device)
+        return cls(rate, column_of)
+
     def __call__(self, X_scaled):
         if self.column_of is None:
             hidden = rand(X_scaled.shape, X_scaled) < self.rate

@@ -242,11 +242,7 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
         return RowsDataset(torch.from_numpy(X_scaled).to(device))
 
     def _corruption(self, X, device):
-        if self.mask_rate == 0:
-            return None
-        layout = self._layout
-        column_of = None if layout is None else torch.as_tensor(layout.column_of, device=device)
-        return MaskEntries(self.mask_rate, column_of)
+        return MaskEntries.for_layout(self.mask_rate, self._layout, device)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

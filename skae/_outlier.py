@@ -4,12 +4,11 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-import torch
 from scipy.stats import chi2
 from sklearn.base import OutlierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import AUTO_MAX_EPOCHS, AUTO_MIN_EPOCHS, BaseAutoencoder
+from ._base import AUTO_MAX_EPOCHS, BaseAutoencoder
 from ._compat import Interval, StrOptions, _fit_context
 from ._data import MaskEntries
 from ._distances import NearestRows, RobustMahalanobis, typical
@@ -308,17 +307,19 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
             self.reconstruction_error_ = float(np.mean(self._reconstruction_errors(X)))
         # Each column's typical residual, robustly: a column the network
         # rebuilds closely stands out when a row departs from it.
-        spread = np.sqrt(np.median(terms[:, numeric], axis=0) / 0.455)  # chi2(1) median
+        # With mask_rate, each column's surprise given the others counts in
+        # units of its mean, so that the terms add up to a pseudo-likelihood
+        # of the row.
+        if self._mask_rate:
+            spread = np.sqrt(terms[:, numeric].mean(axis=0))
+        else:
+            spread = np.sqrt(np.median(terms[:, numeric], axis=0) / 0.455)  # chi2(1) median
         floor = 1e-3 * max(float(np.sqrt(np.mean(spread**2))) if len(spread) else 1.0, 1e-12)
         scale = np.empty(terms.shape[1])
         scale[numeric] = np.maximum(spread, floor)
         # A categorical column's typical surprise: its mean over the rows.
         scale[~numeric] = np.sqrt(np.maximum(terms[:, ~numeric].mean(axis=0),
                                              MIN_TYPICAL_SURPRISE))
-        if self._mask_rate:
-            # Each column's surprise given the others, in units of its mean:
-            # the terms add up to a pseudo-likelihood of the row.
-            scale[numeric] = np.sqrt(np.maximum(terms[:, numeric].mean(axis=0), floor**2))
         self.residual_scale_ = scale
         self.code_center_ = np.median(codes, axis=0)
         self.code_precision_ = robust_precision(codes - self.code_center_)
@@ -584,19 +585,13 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
     def _missing_input(self):
         return self._mask_rate > 0
 
-    def _epoch_budget(self, steps_per_epoch):
-        if self._mask_rate and self.max_epochs == "auto":
-            epochs = -(-self._masked_auto_steps // steps_per_epoch)
-            epochs = int(np.clip(epochs, AUTO_MIN_EPOCHS, AUTO_MAX_EPOCHS))
-            return epochs, self.n_iter_no_change if self.early_stopping else None
-        return super()._epoch_budget(steps_per_epoch)
+    def _step_budget(self):
+        if self._mask_rate:
+            return self._masked_auto_steps, AUTO_MAX_EPOCHS
+        return super()._step_budget()
 
     def _corruption(self, X, device):
-        if not self._mask_rate:
-            return None
-        layout = self._layout
-        column_of = None if layout is None else torch.as_tensor(layout.column_of, device=device)
-        return MaskEntries(self._mask_rate, column_of)
+        return MaskEntries.for_layout(self._mask_rate, self._layout, device)
 
     def _rebuilt(self, X):
         """Codes of validated rows ``X`` and their reconstructions (float64).
