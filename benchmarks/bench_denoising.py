@@ -7,12 +7,14 @@ corrupts them itself). Test rows are corrupted with Gaussian noise
 the score is the MSE between the clean test rows and each model's output
 for the noisy ones. Kernel PCA's ``gamma`` and ``alpha`` are tuned on the
 validation rows, corrupted the same way. ``--test-noise`` sets the Gaussian
-test noise (default 0.25). ``--noise-level`` is the DAE's ``noise_level``: for
+test noise (default 0.25), ``--test-mask`` the masked share (default 0.3).
+``--noise-level`` is the DAE's ``noise_level``: for
 Gaussian noise its standard deviation in the data's units (0.25 is the test
-noise).
+noise; for masking, the share of entries it masks).
 
     python benchmarks/bench_denoising.py
     python benchmarks/bench_denoising.py --noises gaussian --noise-level 0.25
+    python benchmarks/bench_denoising.py --noises masking --test-mask 0.5 --noise-level 0.5
 """
 
 import argparse
@@ -29,7 +31,7 @@ from skae import DenoisingAutoencoder
 
 TEST_NOISES = {
     "gaussian": lambda X, rng, sigma: np.clip(X + sigma * rng.randn(*X.shape), 0, 1),
-    "masking": lambda X, rng, sigma: X * (rng.rand(*X.shape) >= 0.3),
+    "masking": lambda X, rng, rate: X * (rng.rand(*X.shape) >= rate),
 }
 
 
@@ -61,6 +63,8 @@ def main():
     parser.add_argument("--noises", default="gaussian,masking")
     parser.add_argument("--test-noise", type=float, default=0.25,
                         help="standard deviation of the Gaussian test noise")
+    parser.add_argument("--test-mask", type=float, default=0.3,
+                        help="share of the entries masked in the test rows")
     parser.add_argument("--params", default="{}",
                         help="more DenoisingAutoencoder parameters, as a Python dict; "
                         "e.g. the defaults before 2026-12-02: \"{'learning_rate': 1e-3, "
@@ -78,8 +82,9 @@ def main():
     print("|---|---|---|---|---|---|---|")
     for name in args.noises.split(","):
         corrupt = TEST_NOISES[name]
-        X_test_noisy = corrupt(X_test, rng, args.test_noise)
-        kpca = tuned_kernel_pca(X_train, corrupt(X_valid, rng, args.test_noise), X_valid, k)
+        level = args.test_noise if name == "gaussian" else args.test_mask
+        X_test_noisy = corrupt(X_test, rng, level)
+        kpca = tuned_kernel_pca(X_train, corrupt(X_valid, rng, level), X_valid, k)
         start = time.perf_counter()
         dae = DenoisingAutoencoder(k, noise=name, noise_level=args.noise_level,
                                    random_state=args.seed,
