@@ -1000,6 +1000,16 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             return z
         return torch.cat([z, z.new_zeros(len(z), width - z.shape[1])], dim=1)
 
+    def _reconstruct(self, X, dtype):
+        """Reconstructions of validated rows ``X`` (of the targets, for an
+        estimator trained on pairs), in the data's units and ``dtype``, in
+        one pass of the network."""
+        out_dtype = torch_dtype(dtype)
+        return self._apply(
+            lambda x: self._from_net(self._rebuild(self._to_net(x)), out_dtype),
+            X, (len(self._output_scaling[1]),), dtype,
+        )
+
     def _rebuild(self, x_net):
         """The module's reconstruction of scaled rows from the code's first
         ``n_components_`` units."""

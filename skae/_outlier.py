@@ -612,8 +612,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
             entries = column_of == column
             kept = hidden[:, entries].copy()
             hidden[:, entries] = np.nan
-            rebuilt = self._decode(self._encode(hidden, np.float64), np.float64)
-            X_hat[:, entries] = rebuilt[:, entries]
+            X_hat[:, entries] = self._reconstruct(hidden, np.float64)[:, entries]
             hidden[:, entries] = kept
         return codes, X_hat
 

@@ -9,7 +9,6 @@ from ._base import BaseAutoencoder
 from ._compat import _fit_context
 from ._docs import fill_doc
 from ._scaling import fit_scaler
-from ._torch_utils import torch_dtype
 from ._validation import _check_dataframe_dtypes, check_X
 
 
@@ -207,11 +206,7 @@ class EncoderDecoderRegressor(
         """
         check_is_fitted(self, "net_")
         X = check_X(self, X, reset=False)
-        out_dtype = torch_dtype(X.dtype)
-        Y = self._apply(
-            lambda x: self._from_net(self._rebuild(self._to_net(x)), out_dtype),
-            X, (self.n_outputs_,), X.dtype,
-        )
+        Y = self._reconstruct(X, X.dtype)
         return Y.ravel() if self._single_target else Y
 
     def score(self, X, y):
