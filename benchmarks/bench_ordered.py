@@ -7,9 +7,12 @@ error (``truncate(j)``) is compared with ``PCA(j)``'s; for ``j`` in 2, 4, 8
 also with an (unordered) ``AutoencoderTransformer(j)`` fitted at that width.
 ``n_components=0.9`` is compared with ``PCA(0.9)``: the size chosen and the
 held-out share of variance reached. Fit times: the ordered width-16 fit
-against an unordered width-16 fit, run alternately.
+against an unordered width-16 fit, ``--repeats`` pairs, the first of each
+pair alternating, as the median of the pairs' ratios (the first fits of a
+process are slower). ``--time-only`` measures the fit times alone.
 
     python benchmarks/bench_ordered.py --data ../shared/data/od
+    python benchmarks/bench_ordered.py --data ../shared/data/od --time-only
 """
 
 import argparse
@@ -47,7 +50,24 @@ def timed(fit):
     return model, time.perf_counter() - start
 
 
-def run(name, X, seed):
+def fit_pairs(X_train, width, seed, repeats):
+    """The last ordered and unordered fits, and the median over ``repeats``
+    pairs of the ordered fit's time over the unordered one's."""
+    ratios = []
+    for repeat in range(repeats):
+        times = {}
+        for is_ordered in (True, False) if repeat % 2 == 0 else (False, True):
+            model, times[is_ordered] = timed(lambda: AutoencoderTransformer(
+                width, ordered=is_ordered, random_state=seed).fit(X_train))
+            if is_ordered:
+                ordered = model
+            else:
+                plain = model
+        ratios.append(times[True] / times[False])
+    return ordered, plain, float(np.median(ratios))
+
+
+def run(name, X, seed, repeats=3, time_only=False):
     rng = np.random.RandomState(seed)
     if len(X) > MAX_ROWS:
         X = X[np.sort(rng.choice(len(X), MAX_ROWS, replace=False))]
@@ -55,9 +75,9 @@ def run(name, X, seed):
     scaler = StandardScaler().fit(X_train)
     X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
     width = min(WIDTH, X.shape[1] - 1)
-    ordered, t_ordered = timed(lambda: AutoencoderTransformer(
-        width, ordered=True, random_state=seed).fit(X_train))
-    plain, t_plain = timed(lambda: AutoencoderTransformer(width, random_state=seed).fit(X_train))
+    ordered, plain, time_ratio = fit_pairs(X_train, width, seed, repeats)
+    if time_only:
+        return {"time ratio": time_ratio}
     prefix = [mse(ordered.truncate(j), X_test) / mse(PCA(j).fit(X_train), X_test)
               for j in range(1, width + 1)]
     own_width = {j: mse(ordered.truncate(j), X_test)
@@ -71,7 +91,7 @@ def run(name, X, seed):
         "k 0.9": share.n_components_,
         "PCA k 0.9": PCA(0.9).fit(X_train).n_components_,
         "held-out share": 1 - mse(share, X_test) / total,
-        "time ratio": t_ordered / t_plain,
+        "time ratio": time_ratio,
         "full width / unordered": mse(ordered, X_test) / mse(plain, X_test),
     }
 
@@ -80,27 +100,41 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="folder of .npz data sets")
     parser.add_argument("--seeds", default="0")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="pairs of timed fits (ordered, unordered) per data set")
+    parser.add_argument("--time-only", action="store_true", help="measure the fit times only")
     parser.add_argument("--part", default="1/1",
                         help="run the i-th of n interleaved parts of the sets, e.g. 1/2")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     seeds = [int(s) for s in args.seeds.split(",")]
-    print("| data set | worst prefix: ordered / PCA | j=2, 4, 8: ordered prefix / fit at "
-          "width j | full width: ordered / unordered | n_components=0.9: size (PCA's) "
-          "| held-out share | fit time ordered / unordered |")
-    print("|---|---|---|---|---|---|---|")
+    if args.time_only:
+        print("| data set | fit time ordered / unordered, median of pairs |\n|---|---|")
+    else:
+        print("| data set | worst prefix: ordered / PCA | j=2, 4, 8: ordered prefix / fit at "
+              "width j | full width: ordered / unordered | n_components=0.9: size (PCA's) "
+              "| held-out share | fit time ordered / unordered |")
+        print("|---|---|---|---|---|---|---|")
     rows = []
     part, parts = (int(v) for v in args.part.split("/"))
     for i, (name, X) in enumerate(tables(args.data)):
         if i % parts != part - 1:
             continue
         for seed in seeds:
-            r = run(name, X, seed)
+            r = run(name, X, seed, args.repeats, args.time_only)
             rows.append(r)
+            if args.time_only:
+                print(f"| {name} | {r['time ratio']:.2f} |", flush=True)
+                continue
             own = ", ".join(f"{v:.3f}" for v in r["own width"].values())
             print(f"| {name} | {r['worst prefix / PCA']:.3f} | {own} "
                   f"| {r['full width / unordered']:.3f} | {r['k 0.9']} ({r['PCA k 0.9']}) "
                   f"| {r['held-out share']:.3f} | {r['time ratio']:.2f} |", flush=True)
+    if args.time_only:
+        ratios = [r["time ratio"] for r in rows]
+        print(f"\nfit time ordered / unordered: median {np.median(ratios):.2f}, "
+              f"largest {max(ratios):.2f}")
+        return
     own = {j: np.median([r["own width"][j] for r in rows if j in r["own width"]])
            for j in CHECKED}
     print(f"\nprefixes at or below PCA on every set: "
