@@ -67,6 +67,9 @@ AUTO_MIN_PATIENCE_STEPS = 300
 #: linear path carries values beyond it. A network trained on a handful of
 #: such values extrapolates wildly from them (docs/design_notes.md).
 NETWORK_INPUT_CLIP = 10.0
+#: ``weight_decay="auto"`` without a penalty that asks for more
+#: (``skae.penalties.BasePenalty._auto_weight_decay``).
+AUTO_WEIGHT_DECAY = 0.3
 #: Early stopping validates on at least this many rows (at most n / 4).
 MIN_VALID_ROWS = 50
 #: ``partial_fit`` computes the fitted statistics (``reconstruction_error_``,
@@ -122,7 +125,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         "ordered": ["boolean"],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "learning_rate_schedule": [StrOptions({"cosine", "constant"})],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "early_stopping": ["boolean"],
@@ -155,7 +158,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         ordered=False,
         learning_rate=3e-3,
         learning_rate_schedule="cosine",
-        weight_decay=0.3,
+        weight_decay="auto",
         batch_size=256,
         max_epochs="auto",
         early_stopping=True,
@@ -523,6 +526,16 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
                 p._validate_params()
         return [copy.deepcopy(p) for p in penalties]
 
+    def _weight_decay(self, penalties=()):
+        """``weight_decay``, with ``"auto"`` resolved: ``AUTO_WEIGHT_DECAY``, or
+        the largest decay one of ``penalties`` asks for (``_auto_weight_decay``;
+        a penalty of weight 0 asks for nothing)."""
+        if self.weight_decay != "auto":
+            return self.weight_decay
+        asked = (getattr(p, "_auto_weight_decay", None) for p in penalties
+                 if getattr(p, "weight", None) != 0)
+        return max([AUTO_WEIGHT_DECAY, *(d for d in asked if d is not None)])
+
     def _check_hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes
         sizes = () if sizes is None else sizes
@@ -839,7 +852,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             criterion=self._criterion(),
             optimizer=torch.optim.AdamW,
             lr=self.learning_rate,
-            optimizer__weight_decay=self.weight_decay,
+            optimizer__weight_decay=self._weight_decay(penalties),
             # One fused kernel per step instead of a loop over parameters.
             optimizer__fused=True,
             max_epochs=max_epochs,

@@ -108,7 +108,7 @@ BASE_PARAMETERS = """\
         replaces the schedule; ``partial_fit``, which has no budget, steps at
         ``learning_rate``.
 
-    weight_decay : float, default=0.3
+    weight_decay : float or "auto", default="auto"
         Decoupled weight decay of the AdamW optimizer, applied to the weights
         of the hidden layers' networks only: not to the biases and not to the
         linear path, so it shrinks the model toward its linear (PCA) part
@@ -116,7 +116,9 @@ BASE_PARAMETERS = """\
         decayed. Each step multiplies those weights by ``1 - learning_rate
         * weight_decay``. It curbs overfitting on small data: it lowered the
         held-out reconstruction error on most benchmark data sets
-        (``docs/design_notes.md``).
+        (``docs/design_notes.md``). ``"auto"`` is 0.3, or 1.0 with a sparsity
+        penalty (``L1ActivityPenalty``, ``KLSparsityPenalty``), whose codes
+        take longer to form while the networks overfit.
 
     batch_size : int, default=256
         Rows per optimizer step.

@@ -102,7 +102,7 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
         ordered=False,
         learning_rate=1e-3,
         learning_rate_schedule="constant",
-        weight_decay=0.3,
+        weight_decay="auto",
         batch_size=256,
         max_epochs="auto",
         early_stopping=True,

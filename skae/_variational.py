@@ -89,7 +89,7 @@ class VariationalAutoencoder(AutoencoderTransformer):
         ordered=False,
         learning_rate=3e-3,
         learning_rate_schedule="cosine",
-        weight_decay=0.3,
+        weight_decay="auto",
         batch_size=256,
         max_epochs="auto",
         early_stopping=True,

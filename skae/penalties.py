@@ -58,6 +58,11 @@ class BasePenalty(BaseEstimator):
 
     _parameter_constraints: dict = {"weight": [Interval(Real, 0, None, closed="left")]}
 
+    #: The networks' weight decay an estimator with ``weight_decay="auto"``
+    #: uses with this penalty (the largest its penalties ask for, at least
+    #: the estimator's own default); None asks for nothing.
+    _auto_weight_decay = None
+
     def __call__(self, code, X, module, training=False):
         if self.weight == 0:
             return code.new_zeros(())
@@ -78,14 +83,18 @@ class L1ActivityPenalty(BasePenalty):
     2004): it concentrates each row's code on a few units and leaves the
     others near zero.
 
+    A sparse code takes several times more epochs to form than the
+    unpenalised model trains, and the networks overfit meanwhile; so with
+    ``weight_decay="auto"`` the estimator decays their weights at 1.0
+    instead of 0.3 (``_auto_weight_decay``).
+
     Parameters
     ----------
-    weight : float, default=0.15
+    weight : float, default=0.3
         Multiplier of the penalty in the loss. On digits with 32 components
-        the default leaves 0.29 to 0.40 more of each row's code units
-        inactive (below 5% of its largest) than without the penalty, at 1.24
-        to 1.42 times the held-out error
-        (``docs/design_notes.md``).
+        the default leaves about 0.5 more of each row's code units inactive
+        (below 5% of its largest) than without the penalty, at 1.1 to 1.2
+        times the held-out error (``docs/benchmarks.md``).
 
     See Also
     --------
@@ -99,7 +108,9 @@ class L1ActivityPenalty(BasePenalty):
     AutoencoderTransformer(n_components=32, penalty=L1ActivityPenalty(weight=0.1))
     """
 
-    def __init__(self, weight=0.15):
+    _auto_weight_decay = 1.0
+
+    def __init__(self, weight=0.3):
         self.weight = weight
 
     def _penalty(self, code, X, module, training):
@@ -120,13 +131,16 @@ class KLSparsityPenalty(BasePenalty):
     between Bernoulli distributions: each row keeps a few strong units and
     the others near zero.
 
+    As with ``L1ActivityPenalty``, an estimator with ``weight_decay="auto"``
+    decays the networks' weights at 1.0 with this penalty.
+
     Parameters
     ----------
-    weight : float, default=0.7
+    weight : float, default=1.4
         Multiplier of the penalty in the loss. On digits with 32 components
-        the default leaves 0.26 to 0.31 more of each row's code units
-        inactive (below 5% of its largest) than without the penalty, at 1.17
-        to 1.24 times the held-out error (``docs/design_notes.md``).
+        the default leaves about 0.3 more of each row's code units inactive
+        (below 5% of its largest) than without the penalty, at 1.0 to 1.4
+        times the held-out error (``docs/benchmarks.md``).
 
     target : float, default=0.1
         The mean activation each unit is pulled toward, in (0, 1).
@@ -148,7 +162,9 @@ class KLSparsityPenalty(BasePenalty):
         "target": [Interval(Real, 0, 1, closed="neither")],
     }
 
-    def __init__(self, weight=0.7, target=0.1):
+    _auto_weight_decay = 1.0
+
+    def __init__(self, weight=1.4, target=0.1):
         self.weight = weight
         self.target = target
 

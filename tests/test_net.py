@@ -7,6 +7,7 @@ import torch
 from skae import AutoencoderTransformer
 from skae._data import BatchIterator, IndexSplit, RowsDataset
 from skae._torch_utils import new_generator
+from skae.penalties import ContractivePenalty, KLSparsityPenalty, L1ActivityPenalty
 
 FAST = dict(hidden_layer_sizes=(16,), max_epochs=5, random_state=0)
 
@@ -20,8 +21,25 @@ def test_weight_decay_applies_to_the_networks_weights_only(digits):
     assert decayed == {id(p) for p in module.decayed_weights()}
     assert decayed == {id(layer.weight)
                        for layer in [*module.encoder.layers, *module.decoder.layers]}
-    assert all(g["weight_decay"] == ae.weight_decay for g in ae.net_.optimizer_.param_groups
+    assert all(g["weight_decay"] == 0.3 for g in ae.net_.optimizer_.param_groups
                if g["params"][0] is module.encoder.layers[0].weight)
+
+
+@pytest.mark.parametrize("penalty, weight_decay, expected", [
+    (None, "auto", 0.3),
+    (ContractivePenalty(), "auto", 0.3),
+    (L1ActivityPenalty(), "auto", 1.0),
+    ([ContractivePenalty(), KLSparsityPenalty()], "auto", 1.0),
+    (L1ActivityPenalty(), 0.05, 0.05),
+    (L1ActivityPenalty(weight=0.0), "auto", 0.3),
+])
+def test_auto_weight_decay_is_stronger_with_a_sparsity_penalty(penalty, weight_decay, expected):
+    X = np.random.RandomState(0).normal(size=(60, 5))
+    ae = AutoencoderTransformer(n_components=2, penalty=penalty, weight_decay=weight_decay,
+                                **FAST).fit(X)
+    decays = {g["weight_decay"] for g in ae.net_.optimizer_.param_groups}
+    assert decays == {0.0, expected}
+    assert ae.weight_decay == weight_decay  # the parameter is left as given
 
 
 def test_batches_are_slices_in_an_order_drawn_from_the_given_generator():

@@ -72,8 +72,8 @@ def unpenalised(digits_split):
 
 @pytest.mark.parametrize(
     "penalty, min_gain, max_ratio",
-    # The target. docs/design_notes.md, seeds 0-2: L1 +0.29 to +0.38 at
-    # 1.29x to 1.34x the error; KL +0.28 to +0.29 at 1.17x to 1.24x.
+    # The target. docs/design_notes.md, seeds 0-2: L1 +0.48 to +0.60 at
+    # 1.16x to 1.19x the error; KL +0.31 to +0.34 at 1.01x to 1.07x.
     [(L1ActivityPenalty(), 0.25, 1.5), (KLSparsityPenalty(), 0.25, 1.5)],
     ids=lambda v: type(v).__name__ if isinstance(v, BasePenalty) else str(v),
 )
