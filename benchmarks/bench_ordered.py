@@ -57,8 +57,8 @@ def fit_pairs(X_train, width, seed, repeats):
     for repeat in range(repeats):
         times = {}
         for is_ordered in (True, False) if repeat % 2 == 0 else (False, True):
-            model, times[is_ordered] = timed(lambda: AutoencoderTransformer(
-                width, ordered=is_ordered, random_state=seed).fit(X_train))
+            model = AutoencoderTransformer(width, ordered=is_ordered, random_state=seed)
+            model, times[is_ordered] = timed(lambda m=model: m.fit(X_train))
             if is_ordered:
                 ordered = model
             else:
