@@ -19,6 +19,7 @@ import argparse
 import pathlib
 import time
 import warnings
+from functools import partial
 
 import numpy as np
 from sklearn.datasets import load_digits
@@ -55,16 +56,12 @@ def fit_pairs(X_train, width, seed, repeats):
     pairs of the ordered fit's time over the unordered one's."""
     ratios = []
     for repeat in range(repeats):
-        times = {}
+        models, times = {}, {}
         for is_ordered in (True, False) if repeat % 2 == 0 else (False, True):
             model = AutoencoderTransformer(width, ordered=is_ordered, random_state=seed)
-            model, times[is_ordered] = timed(lambda m=model: m.fit(X_train))
-            if is_ordered:
-                ordered = model
-            else:
-                plain = model
+            models[is_ordered], times[is_ordered] = timed(partial(model.fit, X_train))
         ratios.append(times[True] / times[False])
-    return ordered, plain, float(np.median(ratios))
+    return models[True], models[False], float(np.median(ratios))
 
 
 def run(name, X, seed, repeats=3, time_only=False):
