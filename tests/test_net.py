@@ -9,6 +9,8 @@ from skae._data import BatchIterator, IndexSplit, RowsDataset
 from skae._torch_utils import new_generator
 from skae.penalties import ContractivePenalty, KLSparsityPenalty, L1ActivityPenalty
 
+from ._helpers import X_SMALL
+
 FAST = dict(hidden_layer_sizes=(16,), max_epochs=5, random_state=0)
 
 
@@ -79,3 +81,17 @@ def test_history_has_what_skorch_callbacks_read(digits):
                           weights=[b["train_batch_size"] for b in train])
     assert row["train_loss"] == pytest.approx(expected)
     assert ae.loss_curve_ == ae.net_.history[:, "train_loss"]
+
+
+def test_the_model_returned_has_the_best_validation_loss_recorded():
+    X = X_SMALL
+    ae = AutoencoderTransformer(3, hidden_layer_sizes=(16,), max_epochs=20, batch_size=32,
+                                tol=0.0, random_state=0).fit(X)
+    net = ae.net_
+    _, valid = net.get_split_datasets(RowsDataset(torch.as_tensor(ae._scale(X))))
+    (batch,) = list(net.get_iterator(valid))
+    loss = net.validation_step(batch)["loss"].item()
+    # What early stopping compared is what skorch's callbacks read (valid_loss).
+    assert ae.best_epoch_ > 0
+    assert loss == pytest.approx(ae.validation_loss_curve_[ae.best_epoch_ - 1], rel=1e-5)
+    assert loss == pytest.approx(min(ae.validation_loss_curve_), rel=1e-5)
