@@ -861,6 +861,8 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             callbacks=list(callbacks),
             device=device,
             verbose=int(self.verbose >= 2),
+            # skorch's PrintLog formats its table every epoch, printed or not.
+            **({} if self.verbose >= 2 else {"callbacks__print_log": None}),
             corruption=corruption,
             penalties=penalties,
             **self._net_params(),

@@ -309,3 +309,19 @@ def test_fits_without_scikit_learns_callbacks(monkeypatch):
                         lambda self, **kwargs: None)
     ae = fit(None)
     assert ae.n_iter_ == FAST["max_epochs"]
+
+
+def test_best_weights_snapshot_is_a_copy_and_reuses_its_tensors():
+    from skae._callbacks import snapshot
+
+    module = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
+    first = snapshot(module)
+    with torch.no_grad():
+        module[0].weight.add_(1.0)
+    assert not torch.equal(first["0.weight"], module[0].weight)  # not aliased
+    tensor = first["0.weight"]
+    second = snapshot(module, into=first)
+    assert second is first and second["0.weight"] is tensor  # written in place
+    assert torch.equal(second["0.weight"], module[0].weight)
+    other = snapshot(torch.nn.Linear(3, 4), into=first)  # another layout: a new copy
+    assert other is not first and other["weight"].shape == (4, 3)
