@@ -178,8 +178,9 @@ def small(epochs, repeats):
         k = min(K, n_features // 2)
         model = AutoencoderTransformer(k, max_epochs=epochs, n_iter_no_change=epochs,
                                        random_state=0)
-        ref, ours, ratio = interleaved(lambda: reference_fit_validated(X, epochs, n_components=k),
-                                       lambda: model.fit(X), repeats)
+        ref, ours, ratio = interleaved(
+            lambda X=X, k=k: reference_fit_validated(X, epochs, n_components=k),
+            lambda X=X, model=model: model.fit(X), repeats)
         steps = -(-int(0.9 * n_rows) // BATCH)
         print(f"| fit, {n_rows:,} x {n_features}, {epochs} epochs of {steps} steps | {ref:.2f} "
               f"| {ours:.2f} | {ratio:.2f} |", flush=True)
