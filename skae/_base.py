@@ -26,6 +26,7 @@ from ._callbacks import (
     BestWeights,
     DivergenceGuard,
     EpochProgressBar,
+    FrozenInputColumns,
     SklearnCallbacks,
     StopWhenAsked,
     WarmupCosine,
@@ -282,8 +283,9 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
                 module = self.net_.module_ if resume else self._new_module(
                     X_scaled, hidden, seed, Y_scaled, axes
                 )
+                frozen = None if streaming else self._constant_columns(X_scaled, split, module)
                 callbacks = self._training_callbacks(
-                    X, context, split, epochs, patience, streaming
+                    X, context, split, epochs, patience, streaming, frozen
                 )
                 net = self._build_net(
                     module, device, train_split=split, max_epochs=epochs, callbacks=callbacks,
@@ -811,13 +813,33 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         """Hook: a callable corrupting training batches, or None."""
         return None
 
-    def _training_callbacks(self, X, context, split, max_epochs, patience, streaming):
+    def _constant_columns(self, X_scaled, split, module):
+        """The input columns constant on the training rows of ``split`` (a
+        boolean tensor), with the network's weights from them zeroed; or
+        None when there are none (or the module has no ``input_weights``)."""
+        if not hasattr(module, "input_weights"):
+            return None
+        rows = X_scaled if split is None else X_scaled[split.train_indices]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns
+            spread = np.nanmax(rows, axis=0) - np.nanmin(rows, axis=0)
+        columns = ~(spread > 0)  # NaN (never observed) counts as constant
+        if not columns.any():
+            return None
+        columns = torch.as_tensor(columns)
+        module.ignore_inputs(columns)
+        return columns
+
+    def _training_callbacks(self, X, context, split, max_epochs, patience, streaming,
+                            frozen=None):
         """The callbacks of a training net, in the order they run each epoch.
 
         skae's guard comes first: ``fit`` keeps the best weights (on
         ``split``'s validation rows when there are some); a ``streaming``
         net, for ``partial_fit``, only guards against divergence, since
-        losses on different chunks do not compare. The guard restores the
+        losses on different chunks do not compare. With ``frozen`` (the
+        input columns constant on the training rows), the weights from
+        those columns get no updates. The guard restores the
         best weights before the user's callbacks see the end of training.
         Then come the user's callbacks, scikit-learn's bridge and the
         progress bar, and last the stop the guard asks for, so that every
@@ -829,6 +851,8 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             monitor = "train_loss" if split is None else "valid_loss"
             guard = BestWeights(monitor=monitor, patience=patience, threshold=self.tol)
         callbacks = [("divergence_guard" if streaming else "best_weights", guard)]
+        if frozen is not None:
+            callbacks.append(("frozen_input_columns", FrozenInputColumns(frozen)))
         user = [_fresh(item) for item in self.callbacks or []]
         if self.learning_rate_schedule == "cosine" and not streaming and not any(
             isinstance(cb[1] if isinstance(cb, tuple) else cb, LRScheduler) for cb in user

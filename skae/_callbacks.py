@@ -152,6 +152,26 @@ class DivergenceGuard(Callback):
         self.__dict__.pop("state_", None)
 
 
+class FrozenInputColumns(Callback):
+    """No updates to the weights from input columns that are constant on the
+    training rows.
+
+    Such a column tells the model nothing, yet its weights would move as a
+    bias does (their gradient is the constant times the bias's), and a row
+    where it varies, a validation row with a level no training row has, say,
+    would then be encoded far off. The module's ``input_weights`` keep their
+    starting values in those columns.
+    """
+
+    def __init__(self, columns):
+        self.columns = columns
+
+    def on_grad_computed(self, net, named_parameters, **kwargs):
+        for weight in net.module_.input_weights():
+            if weight.grad is not None:
+                weight.grad[:, self.columns.to(weight.grad.device)] = 0.0
+
+
 class StopWhenAsked(Callback):
     """The last callback: end the epoch loop when ``guard.stop_`` is set."""
 

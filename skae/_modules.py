@@ -336,6 +336,26 @@ class Autoencoder(nn.Module):
             linear.add(id(self.decoder_linear.weight))
         return [p for p in self.parameters() if p.dim() > 1 and id(p) not in linear]
 
+    def input_weights(self):
+        """The weight matrices whose columns are the input features: the
+        linear path's, and the network's first layer when it is dense (a
+        convolution's kernels are shared across pixels)."""
+        weights = [self.encoder_linear.weight] if self.has_linear_path else []
+        if isinstance(self.encoder.layers[0], nn.Linear) and self.encoder.image_shape is None:
+            weights.append(self.encoder.layers[0].weight)
+        return weights
+
+    def ignore_inputs(self, columns):
+        """Zero the network's weights from the input ``columns`` (a boolean
+        mask), so that it does not respond to them; the linear path, which
+        holds PCA's solution, keeps its weights. (Tied weights are also the
+        decoder's, so they keep theirs.)"""
+        first = self.encoder.layers[0]
+        if not self.has_linear_path or self.tied_weights or not isinstance(first, nn.Linear):
+            return
+        with torch.no_grad():
+            first.weight[:, torch.as_tensor(columns)] = 0.0
+
     def multiply_adds(self):
         """Multiply-adds of one row's forward pass."""
         linear = 0

@@ -95,3 +95,31 @@ def test_the_model_returned_has_the_best_validation_loss_recorded():
     assert ae.best_epoch_ > 0
     assert loss == pytest.approx(ae.validation_loss_curve_[ae.best_epoch_ - 1], rel=1e-5)
     assert loss == pytest.approx(min(ae.validation_loss_curve_), rel=1e-5)
+
+
+@pytest.mark.parametrize("scaling", ["standard", None])
+def test_a_column_constant_on_the_training_rows_does_not_move_the_code(scaling):
+    # Its weights would otherwise move as a bias's do (with scaling=None the
+    # column's value is 3, not 0), and a new row where it varies would be
+    # encoded far off.
+    X = X_SMALL.copy()
+    X[:, 0] = 3.0
+    ae = AutoencoderTransformer(3, hidden_layer_sizes=(16,), max_epochs=30, scaling=scaling,
+                                random_state=0).fit(X)
+    module = ae.net_.module_
+    assert torch.all(module.encoder_linear.weight[:, 0] == 0)  # PCA's loading, kept
+    assert torch.all(module.encoder.layers[0].weight[:, 0] == 0)
+    moved = X[:5].copy()
+    moved[:, 0] = 40.0
+    np.testing.assert_array_equal(ae.transform(moved), ae.transform(X[:5]))
+
+
+def test_only_columns_constant_on_the_training_rows_are_frozen():
+    X = X_SMALL.copy()
+    X[:, 0] = 3.0
+    ae = AutoencoderTransformer(3, hidden_layer_sizes=(16,), max_epochs=3, random_state=0)
+    ae.fit(X)
+    (callback,) = [cb for name, cb in ae.net_.callbacks_ if name == "frozen_input_columns"]
+    assert callback.columns.tolist() == [True] + [False] * (X.shape[1] - 1)
+    ae.fit(X_SMALL)  # nothing constant: no such callback
+    assert "frozen_input_columns" not in dict(ae.net_.callbacks_)
