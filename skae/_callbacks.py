@@ -90,14 +90,11 @@ class BestWeights(EarlyStopping):
 
 
 def snapshot(module, into=None):
-    """A copy of ``module.state_dict()``, written into ``into`` (an earlier
-    snapshot of the same module) when its tensors match, else made anew."""
+    """A copy of ``module.state_dict()``, written into the tensors of
+    ``into`` (an earlier snapshot of the same module, in the same training)
+    when given, instead of allocating new ones."""
     state = module.state_dict()
-    reusable = (
-        into is not None and into.keys() == state.keys()
-        and all(_same_layout(into[name], value) for name, value in state.items())
-    )
-    if not reusable:
+    if into is None:
         return copy.deepcopy(state)
     with torch.no_grad():
         for name, value in state.items():
@@ -106,13 +103,6 @@ def snapshot(module, into=None):
             else:
                 into[name] = copy.deepcopy(value)
     return into
-
-
-def _same_layout(a, b):
-    if not isinstance(b, torch.Tensor):
-        return not isinstance(a, torch.Tensor)
-    return (isinstance(a, torch.Tensor) and a.shape == b.shape and a.dtype == b.dtype
-            and a.device == b.device)
 
 
 def _mean_loss(net, dataset):
@@ -166,10 +156,18 @@ class FrozenInputColumns(Callback):
     def __init__(self, columns):
         self.columns = columns
 
+    def on_train_begin(self, net, **kwargs):
+        self.weights_ = net.module_.input_weights()
+        device = self.weights_[0].device if self.weights_ else "cpu"
+        self.indices_ = torch.as_tensor(self.columns).nonzero().flatten().to(device)
+
     def on_grad_computed(self, net, named_parameters, **kwargs):
-        for weight in net.module_.input_weights():
+        for weight in self.weights_:
             if weight.grad is not None:
-                weight.grad[:, self.columns.to(weight.grad.device)] = 0.0
+                weight.grad.index_fill_(1, self.indices_, 0.0)
+
+    def on_train_end(self, net, **kwargs):
+        del self.weights_, self.indices_  # the module's tensors: not kept twice
 
 
 class StopWhenAsked(Callback):
