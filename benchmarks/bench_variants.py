@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/bench_variants.py [--seeds 0 1 2] [--only sparse contractive tied conv]
         [--scale unit] [--test-size 0.2] [--params "{'learning_rate': 1e-3}"]
+        [--channels auto "(128, 64)"]
 
 Everything is measured on held-out digits (a quarter of ``load_digits``),
 against the default ``AutoencoderTransformer`` trained on the same rows
@@ -113,10 +114,14 @@ def tied(X_train, X_test, seed, n_components=8):
           f"to PCA's subspace {angle:.2f} deg")
 
 
+#: Channels of the convolutional fits (``--channels``); "auto" is the default.
+CHANNELS = ["auto", (128, 64), (32, 64)]
+
+
 def conv(X_train, X_test, seed, n_components=8):
     base, t0 = fit(X_train, seed, n_components=n_components)
     e_pca = heldout_error(PCA(n_components).fit(X_train), X_test)
-    for channels in [(128, 64), (64, 128), (32, 64)]:
+    for channels in CHANNELS:
         model, t1 = fit(X_train, seed, n_components=n_components, image_shape=(8, 8),
                         hidden_layer_sizes=channels)
         print(f"conv seed={seed} k={n_components} channels={channels}: error/PCA "
@@ -124,20 +129,48 @@ def conv(X_train, X_test, seed, n_components=8):
               f"{heldout_error(base, X_test) / e_pca:.3f}, fit time ratio {t1 / t0:.2f}")
 
 
+def conv_epochs(X, repeats=3, epochs=30):
+    """Process time of ``epochs`` epochs on all of ``X`` (one thread), per
+    channel set and for the MLP, fits alternated ``repeats`` times."""
+    torch.set_num_threads(1)
+    times = {channels: [] for channels in ["MLP", *CHANNELS]}
+    for _ in range(repeats):
+        for channels, spent in times.items():
+            shape = {} if channels == "MLP" else dict(image_shape=(8, 8),
+                                                     hidden_layer_sizes=channels)
+            model = AutoencoderTransformer(8, max_epochs=epochs, early_stopping=False,
+                                           random_state=0, **shape)
+            start = time.process_time()
+            model.fit(X)
+            spent.append(time.process_time() - start)
+    reference = np.array(times[CHANNELS[0]])
+    for channels, spent in times.items():
+        print(f"conv epochs channels={channels}: {np.median(spent) / epochs:.3f} s per epoch, "
+              f"{np.median(np.array(spent) / reference):.2f}x {CHANNELS[0]}'s")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--only", nargs="+", default=["sparse", "contractive", "tied", "conv"])
+    parser.add_argument("--only", nargs="+", default=["sparse", "contractive", "tied", "conv"],
+                        help="also conv_epochs: the time of an epoch per channel set")
     parser.add_argument("--scale", choices=["raw", "unit"], default="raw",
                         help="raw pixel values (0..16) or scaled to [0, 1]")
     parser.add_argument("--test-size", type=float, default=0.25)
     parser.add_argument("--params", default="{}",
                         help="parameters of every model, as a Python dict")
+    parser.add_argument("--channels", nargs="+",
+                        help='channels of the convolutional fits, e.g. auto "(128, 64)"')
     args = parser.parse_args()
     COMMON.update(ast.literal_eval(args.params))
+    if args.channels:
+        CHANNELS[:] = [c if c == "auto" else ast.literal_eval(c) for c in args.channels]
     X, _ = load_digits(return_X_y=True)
     if args.scale == "unit":
         X = X / 16.0
+    if "conv_epochs" in args.only:
+        conv_epochs(X)
+        args.only = [name for name in args.only if name != "conv_epochs"]
     for seed in args.seeds:
         X_train, X_test = train_test_split(X, test_size=args.test_size, random_state=seed)
         for name in args.only:

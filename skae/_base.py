@@ -73,6 +73,9 @@ NETWORK_INPUT_CLIP = 10.0
 AUTO_WEIGHT_DECAY = 0.3
 #: Early stopping validates on at least this many rows (at most n / 4).
 MIN_VALID_ROWS = 50
+#: ``hidden_layer_sizes="auto"``: the widths of fully connected layers; with
+#: ``image_shape`` the same numbers, in increasing order, are the channels.
+AUTO_HIDDEN = (128, 64)
 #: ``partial_fit`` computes the fitted statistics (``reconstruction_error_``,
 #: the detector's threshold) on at most this many rows of its chunk.
 PARTIAL_FIT_STATS_ROWS = 20_000
@@ -110,7 +113,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "n_components": [Interval(Integral, 1, None, closed="left")],
-        "hidden_layer_sizes": ["array-like"],
+        "hidden_layer_sizes": ["array-like", StrOptions({"auto"})],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "loss": [StrOptions({"mse", "bce"})],
         "scaling": [StrOptions({"standard", "robust", "minmax"}), None],
@@ -144,7 +147,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
         self,
         n_components=2,
         *,
-        hidden_layer_sizes=(128, 64),
+        hidden_layer_sizes="auto",
         activation="relu",
         loss="mse",
         scaling="standard",
@@ -540,6 +543,10 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
 
     def _check_hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes
+        if isinstance(sizes, str) and sizes == "auto":
+            # Convolutions halve the feature maps layer by layer; their
+            # channels grow as the maps shrink, as in most image networks.
+            sizes = AUTO_HIDDEN[::-1] if self.image_shape is not None else AUTO_HIDDEN
         sizes = () if sizes is None else sizes
         if np.ndim(sizes) == 0:
             sizes = (sizes,)

@@ -5,10 +5,12 @@ import re
 
 #: Documentation of the parameters every estimator shares, written once.
 BASE_PARAMETERS = """\
-    hidden_layer_sizes : tuple of int, default=(128, 64)
+    hidden_layer_sizes : tuple of int or "auto", default="auto"
         Widths of the encoder's hidden layers (with ``image_shape``, the
         output channels of its convolutions); the decoder mirrors them.
         ``()`` gives a linear autoencoder, which finds PCA's subspace.
+        ``"auto"`` is ``(128, 64)``, and with ``image_shape`` the channels
+        ``(64, 128)``: they grow as the convolutions halve the feature maps.
 
     activation : {"relu", "leaky_relu", "elu", "selu", "gelu", "silu", \
 "tanh", "sigmoid", "identity"}, default="relu"

@@ -87,7 +87,7 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
         n_components="auto",
         *,
         mask_rate=0.3,
-        hidden_layer_sizes=(128, 64),
+        hidden_layer_sizes="auto",
         activation="relu",
         loss="mse",
         scaling="standard",

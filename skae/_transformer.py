@@ -408,7 +408,7 @@ default="gaussian"
         *,
         noise="gaussian",
         noise_level=None,
-        hidden_layer_sizes=(128, 64),
+        hidden_layer_sizes="auto",
         activation="relu",
         loss="mse",
         scaling="standard",

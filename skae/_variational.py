@@ -74,7 +74,7 @@ class VariationalAutoencoder(AutoencoderTransformer):
         n_components=2,
         *,
         beta=1.0,
-        hidden_layer_sizes=(128, 64),
+        hidden_layer_sizes="auto",
         activation="relu",
         loss="mse",
         scaling="standard",

@@ -5,7 +5,7 @@ A convolutional autoencoder on flat image rows
 ``load_digits`` gives each 8x8 image as a row of 64 numbers. With
 ``image_shape=(8, 8)`` the autoencoder reshapes each row into an image and
 encodes it with strided convolutions (``hidden_layer_sizes`` gives their
-channels; channels that grow with depth, here (64, 128), work best), while
+channels; by default (64, 128), growing as the feature maps shrink), while
 ``X`` stays a 2-D array that flows through a ``Pipeline``.
 """
 
@@ -26,7 +26,7 @@ models = {
     "PCA": PCA(n_components=8),
     "MLP": AutoencoderTransformer(n_components=8, random_state=0),
     "convolutional": AutoencoderTransformer(
-        n_components=8, image_shape=(8, 8), hidden_layer_sizes=(64, 128), random_state=0
+        n_components=8, image_shape=(8, 8), random_state=0
     ),
 }
 reconstructions = {}
