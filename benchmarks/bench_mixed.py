@@ -318,9 +318,30 @@ def outliers(df, seed, params, inductive=False):
     return auc_forest, auc, named
 
 
+def plant_sizes(frames, seeds):
+    """How far the copied numeric values moved their entries, pooled over
+    tables and seeds (in standard deviations of the column)."""
+    n_altered, moved = 0, []
+    for seed in seeds:
+        for df in frames.values():
+            altered, label, column = plant(df, np.random.RandomState(seed))
+            numeric = set(kinds(df)[0])
+            for r in np.flatnonzero(label == 1):
+                n_altered += 1
+                c = column[r]
+                if c in numeric:
+                    moved.append(abs(float(altered[c].iloc[r]) - float(df[c].iloc[r]))
+                                 / df[c].std())
+    moved = np.array(moved)
+    print(f"\n{n_altered} altered rows, {len(moved)} copied numeric values; of these "
+          f"{np.mean(moved < 1):.3f} moved the entry by less than 1 sd, "
+          f"{np.mean(moved < 0.1):.3f} by less than 0.1 sd")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--parts", nargs="+", default=["imputation", "reconstruction", "outliers"])
+    parser.add_argument("--parts", nargs="+", default=["imputation", "reconstruction", "outliers"],
+                        help="also plants: how far the planted numeric values moved")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--tables", nargs="+", default=None, help="names, e.g. CPS1985")
     parser.add_argument("--params", default="{}", help="a dict of skae parameters")
@@ -353,6 +374,8 @@ def main():
                 for k, (pn, an, pc, ac) in reconstruction(df, seed, params).items():
                     print(f"| {name} | {seed} | {k} | {pn:.4f} | {an:.4f} | {an / pn:.3f} "
                           f"| {pc:.3f} | {ac:.3f} |", flush=True)
+    if "plants" in args.parts:
+        plant_sizes(frames, args.seeds)
     if "outliers" in args.parts:
         print("\n| table | seed | IsolationForest AUC | skae AUC | altered column named first: "
               "all, levels, values moved >= 1 sd |\n|---|---|---|---|---|")

@@ -136,8 +136,8 @@ def conv_epochs(X, repeats=3, epochs=30):
     times = {channels: [] for channels in ["MLP", *CHANNELS]}
     for _ in range(repeats):
         for channels, spent in times.items():
-            shape = {} if channels == "MLP" else dict(image_shape=(8, 8),
-                                                     hidden_layer_sizes=channels)
+            shape = ({} if channels == "MLP"
+                     else {"image_shape": (8, 8), "hidden_layer_sizes": channels})
             model = AutoencoderTransformer(8, max_epochs=epochs, early_stopping=False,
                                            random_state=0, **shape)
             start = time.process_time()
