@@ -17,13 +17,16 @@ levels, drops rows that already miss a value, and keeps at most 5,000 rows.
   the decoded level.
 - outliers: 5% of the rows altered (a categorical entry replaced by a level
   rare given the row's other values, or a numeric entry copied from a row of
-  another level), ROC-AUC against IsolationForest on standardised + one-hot
+  another level that holds another value), ROC-AUC against IsolationForest on standardised + one-hot
   columns, and the share of altered rows whose ``top_features`` names the
   altered column first: over all altered rows, and separately for the
   replaced levels and for the copied numeric values that moved the entry by
   at least one standard deviation of its column (a copied value is often
   close to the one it replaced). With ``--inductive-outliers`` the detectors are
-  fitted on a clean 70% of the rows and score the other 30%, altered.
+  fitted on a clean 70% of the rows and score the other 30%, altered. With
+  ``--reference``, each column's surprise given the others from
+  gradient-boosted trees (LightGBM, cross-fitted) scores and names the same
+  rows: how far a strong per-column model gets on these plants.
 
     python benchmarks/bench_mixed.py --parts imputation reconstruction outliers --seeds 0
 """
@@ -40,6 +43,7 @@ from sklearn.ensemble import IsolationForest
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer
 from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import KFold
 
 from skae import AutoencoderImputer, AutoencoderOutlierDetector, AutoencoderTransformer
 
@@ -244,8 +248,12 @@ def reconstruction(df, seed, params, ks=(2, 4, 8)):
     return out
 
 
-def plant(df, rng, share=0.05):
-    """Alter ``share`` of the rows; return the table, labels and altered column."""
+def plant(df, rng, share=0.05, changed_only=True):
+    """Alter ``share`` of the rows; return the table, labels and altered column.
+
+    With ``changed_only=False`` a numeric entry may be copied from a donor
+    with the same value (the benchmark before 2026-12-06): about a fifth of
+    the copies then change nothing, yet the row counts as altered."""
     numeric, categorical = kinds(df)
     altered = df.copy()
     rows = rng.choice(len(df), max(1, int(share * len(df))), replace=False)
@@ -276,6 +284,9 @@ def plant(df, rng, share=0.05):
                 pool = np.flatnonzero(df[g].to_numpy() != df[g].iloc[r])
             else:
                 pool = np.arange(len(df))
+            if changed_only:
+                # A donor with the row's own value would leave the row as it was.
+                pool = pool[df[c].to_numpy()[pool] != df[c].iloc[r]]
             if not len(pool):
                 continue
             donor = pool[rng.randint(len(pool))]
@@ -284,7 +295,41 @@ def plant(df, rng, share=0.05):
     return altered, label, column
 
 
-def outliers(df, seed, params, inductive=False):
+def conditional_terms(fit_df, score_df, seed):
+    """Each column's surprise given the others, from gradient-boosted trees
+    (LightGBM, 100 trees per column, native categoricals): a reference for
+    how well a strong per-column model names the altered column. Fitted on
+    ``fit_df`` and scored on ``score_df``; when they are the same table the
+    scores are cross-fitted (5 folds), so no row is scored by a model that
+    saw it. A numeric term is the squared residual, a categorical one minus
+    the log-probability of the level; each column in units of its mean."""
+    import lightgbm
+
+    numeric, _ = kinds(fit_df)
+    same = fit_df is score_df
+    folds = (KFold(5, shuffle=True, random_state=seed).split(fit_df) if same
+             else [(np.arange(len(fit_df)), None)])
+    folds = list(folds)
+    terms = np.zeros(score_df.shape)
+    for j, c in enumerate(fit_df.columns):
+        for train, test in folds:
+            rows = score_df if test is None else score_df.iloc[test]
+            X, y = fit_df.drop(columns=c).iloc[train], fit_df[c].iloc[train]
+            if c in numeric:
+                model = lightgbm.LGBMRegressor(n_estimators=100, num_threads=1, verbose=-1)
+                t = (rows[c].to_numpy(float) - model.fit(X, y).predict(rows.drop(columns=c))) ** 2
+            else:
+                model = lightgbm.LGBMClassifier(n_estimators=100, num_threads=1, verbose=-1)
+                P = model.fit(X, y.cat.codes).predict_proba(rows.drop(columns=c))
+                where = {level: i for i, level in enumerate(model.classes_)}
+                codes = rows[c].cat.codes.to_numpy()
+                p = np.array([P[i, where[v]] if v in where else 0.0 for i, v in enumerate(codes)])
+                t = -np.log(np.maximum(p, 1.0 / (len(fit_df) + 1)))
+            terms[slice(None) if test is None else test, j] = t
+    return terms / np.maximum(terms.mean(axis=0), 1e-12)
+
+
+def outliers(df, seed, params, inductive=False, changed_only=True, reference=False):
     """Detectors fitted on the altered table (or, ``inductive``, on a clean
     70% of the rows) score the altered table (the altered other 30%)."""
     rng = np.random.RandomState(seed)
@@ -294,7 +339,7 @@ def outliers(df, seed, params, inductive=False):
         cut = int(0.7 * len(df))
         train = df.iloc[order[:cut]].reset_index(drop=True)
         df = df.iloc[order[cut:]].reset_index(drop=True)
-    altered, label, column = plant(df, rng)
+    altered, label, column = plant(df, rng, changed_only=changed_only)
     if not inductive:
         train = altered
     enc = OneHot(train)
@@ -313,18 +358,24 @@ def outliers(df, seed, params, inductive=False):
         change = np.abs(altered[c].to_numpy(float) - df[c].to_numpy(float))
         moved[rows] = change[rows] >= df[c].std()
     planted = label == 1
-    named = [np.mean(hit[rows]) if rows.any() else np.nan
-             for rows in (planted, planted & ~kind, planted & moved)]
-    return auc_forest, auc, named
+    subsets = (planted, planted & ~kind, planted & moved)
+    named = [np.mean(hit[rows]) if rows.any() else np.nan for rows in subsets]
+    if not reference:
+        return auc_forest, auc, named
+    terms = conditional_terms(train if inductive else altered, altered, seed)
+    hit = np.asarray(altered.columns, dtype=object)[terms.argmax(axis=1)] == column
+    named_reference = [np.mean(hit[rows]) if rows.any() else np.nan for rows in subsets]
+    return auc_forest, auc, named, roc_auc_score(label, terms.sum(axis=1)), named_reference
 
 
-def plant_sizes(frames, seeds):
+def plant_sizes(frames, seeds, changed_only=True):
     """How far the copied numeric values moved their entries, pooled over
     tables and seeds (in standard deviations of the column)."""
     n_altered, moved = 0, []
     for seed in seeds:
         for df in frames.values():
-            altered, label, column = plant(df, np.random.RandomState(seed))
+            altered, label, column = plant(df, np.random.RandomState(seed),
+                                           changed_only=changed_only)
             numeric = set(kinds(df)[0])
             for r in np.flatnonzero(label == 1):
                 n_altered += 1
@@ -334,7 +385,8 @@ def plant_sizes(frames, seeds):
                                  / df[c].std())
     moved = np.array(moved)
     print(f"\n{n_altered} altered rows, {len(moved)} copied numeric values; of these "
-          f"{np.mean(moved < 1):.3f} moved the entry by less than 1 sd, "
+          f"{np.mean(moved == 0):.3f} left the entry as it was, "
+          f"{np.mean(moved < 1):.3f} moved it by less than 1 sd, "
           f"{np.mean(moved < 0.1):.3f} by less than 0.1 sd")
 
 
@@ -348,6 +400,12 @@ def main():
     parser.add_argument("--inductive-outliers", action="store_true",
                         help="fit the detectors on a clean 70%% of the rows, score the "
                         "altered other 30%%")
+    parser.add_argument("--unchanged-copies", action="store_true",
+                        help="let a copied numeric value equal the one it replaces "
+                        "(the planting before 2026-12-06)")
+    parser.add_argument("--reference", action="store_true",
+                        help="outliers: also score and name by each column given the others, "
+                        "from gradient-boosted trees (LightGBM)")
     parser.add_argument("--methods", nargs="+", default=None,
                         help="imputation methods to run (default: all)")
     args = parser.parse_args()
@@ -375,15 +433,22 @@ def main():
                     print(f"| {name} | {seed} | {k} | {pn:.4f} | {an:.4f} | {an / pn:.3f} "
                           f"| {pc:.3f} | {ac:.3f} |", flush=True)
     if "plants" in args.parts:
-        plant_sizes(frames, args.seeds)
+        plant_sizes(frames, args.seeds, not args.unchanged_copies)
     if "outliers" in args.parts:
+        extra = (" LightGBM conditionals AUC | named first by them |" if args.reference
+                 else "")
         print("\n| table | seed | IsolationForest AUC | skae AUC | altered column named first: "
-              "all, levels, values moved >= 1 sd |\n|---|---|---|---|---|")
+              "all, levels, values moved >= 1 sd |" + extra + "\n|---|---|---|---|---|"
+              + "---|---|" * args.reference)
         for seed in args.seeds:
             for name, df in frames.items():
-                f, a, n = outliers(df, seed, params, args.inductive_outliers)
-                print(f"| {name} | {seed} | {f:.3f} | {a:.3f} | "
-                      + ", ".join(f"{v:.2f}" for v in n) + " |", flush=True)
+                f, a, n, *r = outliers(df, seed, params, args.inductive_outliers,
+                                       not args.unchanged_copies, args.reference)
+                line = f"| {name} | {seed} | {f:.3f} | {a:.3f} | " + ", ".join(
+                    f"{v:.2f}" for v in n) + " |"
+                if r:
+                    line += f" {r[0]:.3f} | " + ", ".join(f"{v:.2f}" for v in r[1]) + " |"
+                print(line, flush=True)
 
 
 if __name__ == "__main__":
