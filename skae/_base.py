@@ -73,10 +73,6 @@ NETWORK_INPUT_CLIP = 10.0
 AUTO_WEIGHT_DECAY = 0.3
 #: Early stopping validates on at least this many rows (at most n / 4).
 MIN_VALID_ROWS = 50
-#: The trained weights replace PCA's solution only when they rebuild the
-#: validation rows better by more than this many standard errors on every
-#: kind of column (``BestWeights``'s ``margin``): the one-standard-error rule.
-START_MARGIN = 1.0
 #: ``hidden_layer_sizes="auto"``: the widths of fully connected layers; with
 #: ``image_shape`` the same numbers, in increasing order, are the channels.
 AUTO_HIDDEN = (128, 64)
@@ -860,9 +856,7 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
             guard = DivergenceGuard()
         else:
             monitor = "train_loss" if split is None else "valid_loss"
-            margin = self._start_margin if self.init == "pca" else None
-            guard = BestWeights(monitor=monitor, patience=patience, threshold=self.tol,
-                                margin=margin)
+            guard = BestWeights(monitor=monitor, patience=patience, threshold=self.tol)
         callbacks = [("divergence_guard" if streaming else "best_weights", guard)]
         if frozen is not None:
             callbacks.append(("frozen_input_columns", FrozenInputColumns(frozen)))
@@ -922,10 +916,6 @@ class BaseAutoencoder(NetStateMixin, CallbackSupportMixin, BaseEstimator):
     _scale_floor = 1e-2
     #: Whether ``fit`` accepts NaN (the imputer's missing values).
     _allow_nan = False
-    #: Standard errors by which training must beat its PCA start on the
-    #: validation rows (None: any gain counts; ``START_MARGIN`` where the
-    #: promise is PCA's reconstruction or better).
-    _start_margin = None
     #: Whether a wide table's decoder may rebuild principal coordinates
     #: (``_principal_map``) instead of the rows.
     _rebuilds_principal_coordinates = False

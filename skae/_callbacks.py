@@ -30,26 +30,11 @@ class BestWeights(EarlyStopping):
     returned worse than where it started on the validation rows. Training
     stops after ``patience`` epochs (None: never) without a relative
     improvement of ``threshold``, or at once when the monitored loss is not
-    finite; the best weights kept are restored when training ends, however
+    finite; the best weights seen are restored when training ends, however
     it ends.
-
-    With ``margin`` (a number of standard errors) and a validation set, an
-    epoch's weights are kept only when they also beat the initial ones
-    beyond chance: on the validation rows, each row's loss per kind of
-    column (the criterion's ``row_losses``, read from the validation
-    batches) is paired with the initial weights', and the mean gain must
-    exceed ``margin`` standard errors of the gains on every kind. A gain
-    smaller than its own noise on the validation rows would as often be a
-    loss on new rows. Nets whose loss is not a plain reconstruction loss
-    (penalties, the variational loss) are left to the first rule.
-
-    An epoch whose weights are not kept has ``valid_loss_best`` False in
-    the history, so that skorch's ``Checkpoint`` saves the weights the
-    estimator returns.
     """
 
-    def __init__(self, monitor="valid_loss", patience=20, threshold=1e-4, sink=print,
-                 margin=None):
+    def __init__(self, monitor="valid_loss", patience=20, threshold=1e-4, sink=print):
         super().__init__(
             monitor=monitor,
             patience=np.inf if patience is None else patience,
@@ -59,42 +44,26 @@ class BestWeights(EarlyStopping):
             sink=sink,
             load_best=True,
         )
-        self.margin = margin
 
     def on_train_begin(self, net, **kwargs):
         super().on_train_begin(net, **kwargs)
         self.best_loss_ = np.inf
         self.diverged_ = self.stop_ = False
         self._baseline_taken = False
-        self._start_rows = None
-        self._rows = []
-        self._rejected = False
 
     def on_epoch_begin(self, net, dataset_valid=None, **kwargs):
-        self._rows = []
         if self._baseline_taken:
             return
         # The weights as training found them (after a ``LoadInitState``, say).
         self._baseline_taken = True
         self.best_epoch_ = len(net.history) - 1  # this epoch's row is already there
-        self._start_epoch = self.best_epoch_
         self.best_model_weights_ = snapshot(net.module_)
         if self.monitor == "valid_loss" and dataset_valid is not None:
             self.best_loss_ = _mean_loss(net, dataset_valid)
             self.dynamic_threshold_ = self._calc_new_threshold(self.best_loss_)
-            if self.margin is not None and _compares_rows(net):
-                self._start_rows = _row_losses(net, dataset_valid)
         # The training loss of an epoch is measured while the weights move, so
         # it is not comparable with a loss of the initial weights: those are
         # kept only as the fallback if training diverges at once.
-
-    def on_batch_end(self, net, batch=None, training=None, y_pred=None, **kwargs):
-        if training or self._start_rows is None:
-            return
-        output = y_pred[0] if isinstance(y_pred, tuple) else y_pred
-        target = torch.as_tensor(batch[1], device=output.device)
-        with torch.no_grad():
-            self._rows.append(net.criterion_.row_losses(output, target).double().cpu())
 
     def on_epoch_end(self, net, **kwargs):
         # skorch's EarlyStopping.on_epoch_end, with the best weights copied
@@ -105,63 +74,19 @@ class BestWeights(EarlyStopping):
         if not np.isfinite(current):
             self.diverged_ = self.stop_ = True
             return
-        improved = self._is_score_improved(current)
-        if not improved:
+        if not self._is_score_improved(current):
             self.misses_ += 1
         else:
             self.misses_ = 0
-            self.dynamic_threshold_ = self._calc_new_threshold(current)
-            kept = self._beats_start()
-            self._rejected = self._rejected or not kept
-            improved = kept
-        if improved:
             self.best_loss_ = float(current)
+            self.dynamic_threshold_ = self._calc_new_threshold(current)
             self.best_epoch_ = net.history[-1, "epoch"]
             self.best_model_weights_ = snapshot(net.module_, into=self.best_model_weights_)
-        best_key = f"{self.monitor}_best"
-        if best_key in net.history[-1]:
-            net.history.record(best_key, bool(improved))
         if self.misses_ == self.patience:
             if net.verbose:
                 self._sink(f"Stopping since {self.monitor} has not improved in the last "
                            f"{self.patience} epochs.", verbose=net.verbose)
             self.stop_ = True
-
-    def on_train_end(self, net, **kwargs):
-        super().on_train_end(net, **kwargs)
-        if self._rejected and self.best_epoch_ == self._start_epoch and net.verbose:
-            self._sink("Keeping the starting weights: no epoch beat them on the validation "
-                       f"rows by {self.margin:g} standard error(s) on every kind of column.",
-                       verbose=net.verbose)
-
-    def _beats_start(self):
-        """Whether this epoch's validation rows beat the initial weights' by
-        ``margin`` standard errors on every kind (True without the rule)."""
-        if self._start_rows is None:
-            return True
-        rows = torch.cat(self._rows).numpy()
-        if rows.shape != self._start_rows.shape:
-            return True  # the validation rows changed (a callback's doing)
-        gains = self._start_rows - rows
-        error = gains.std(axis=0, ddof=1) / np.sqrt(len(gains)) if len(gains) > 1 else np.inf
-        return bool(np.all(gains.mean(axis=0) > self.margin * error))
-
-
-def _compares_rows(net):
-    """Whether the net's loss splits into rows' reconstruction losses."""
-    return hasattr(net.criterion_, "row_losses") and not getattr(net, "penalties", ())
-
-
-def _row_losses(net, dataset):
-    """The criterion's ``row_losses`` over ``dataset``, as a float64 array."""
-    rows = []
-    for Xi, yi in net.get_iterator(dataset, training=False):
-        output = net.evaluation_step((Xi, yi))
-        output = output[0] if isinstance(output, tuple) else output
-        target = torch.as_tensor(yi, device=output.device)
-        with torch.no_grad():
-            rows.append(net.criterion_.row_losses(output, target).double().cpu())
-    return torch.cat(rows).numpy()
 
 
 def snapshot(module, into=None):

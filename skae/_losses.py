@@ -107,20 +107,6 @@ class ReconstructionLoss(nn.Module):
             return torch.mean(entries)
         return self._by_kind(entries, torch.ones_like(entries, dtype=torch.bool))
 
-    def row_losses(self, output, target):
-        """Each row's loss per kind of column: a column of summed entry
-        losses over the observed entries (NaN targets skipped), for the
-        numeric entries and, when the kinds are weighed, the categorical
-        ones. Paired between two models, these say whether one rebuilds
-        the rows better than the other beyond chance."""
-        observed = ~torch.isnan(target)
-        entries = self.elementwise(output, torch.nan_to_num(target))
-        entries = torch.where(observed, entries, 0.0)
-        if self.kind_weight is None:
-            return entries.sum(1, keepdim=True)
-        categorical = self.blocks.categorical
-        return torch.stack([entries[:, ~categorical].sum(1), entries[:, categorical].sum(1)], 1)
-
     def _by_kind(self, entries, observed):
         """The kinds' losses (each the sum of its observed entries per row,
         averaged over rows where it has one), combined."""

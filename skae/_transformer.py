@@ -9,7 +9,7 @@ import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import START_MARGIN, BaseAutoencoder
+from ._base import BaseAutoencoder
 from ._compat import (
     HasMethods,
     Interval,
@@ -35,10 +35,7 @@ class AutoencoderTransformer(
     linear path initialised from PCA, with nonlinear branches that start at
     zero) and keeps the best weights on a validation split, so its
     reconstruction is never worse than PCA's on the data it validates on,
-    and training only adds what a curved fit can gain: the trained weights
-    replace PCA's solution only when they rebuild the validation rows better
-    by more than one standard error (on each kind of column, for a mixed
-    table).
+    and training only adds what a curved fit can gain.
 
     Parameters
     ----------
@@ -72,8 +69,6 @@ class AutoencoderTransformer(
     """
 
     _rebuilds_principal_coordinates = True
-    # Training replaces PCA's solution only when it beats it beyond chance.
-    _start_margin = START_MARGIN
 
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,

@@ -68,8 +68,6 @@ class VariationalAutoencoder(AutoencoderTransformer):
     _net_class = VariationalNet
     # Its likelihood is per column of the rows, so the decoder rebuilds them.
     _rebuilds_principal_coordinates = False
-    # Its loss is the ELBO, not the reconstruction its PCA start is compared on.
-    _start_margin = None
 
     def __init__(
         self,

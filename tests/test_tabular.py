@@ -112,22 +112,6 @@ def test_elementwise_cross_entropy_is_weighted_per_column():
     torch.testing.assert_close(entries[:, :2], (logits[:, :2] - target[:, :2]) ** 2)
 
 
-def test_row_losses_split_each_rows_loss_by_kind():
-    logits = torch.randn(6, 5)
-    one_hot = F.one_hot(torch.tensor([0, 1, 2, 0, 1, 2]), 3).float()
-    target = torch.cat([torch.randn(6, 2), one_hot], dim=1)
-    loss = ReconstructionLoss("mse", torch.zeros(5), torch.ones(5), torch.ones(5),
-                              Blocks([(2, 5)], 5), kind_weight=torch.tensor([1.0, 3.0]))
-    rows = loss.row_losses(logits, target)
-    entries = loss.elementwise(logits, target)
-    torch.testing.assert_close(rows, torch.stack([entries[:, :2].sum(1),
-                                                  entries[:, 2:].sum(1)], 1))
-    torch.testing.assert_close(loss(logits, target), rows.mean(0).sum() / 2)
-    # A hidden (NaN) target entry counts for nothing.
-    target[0, 0] = float("nan")
-    assert loss.row_losses(logits, target)[0, 0] == entries[0, 1]
-
-
 # -------------------------------------------------- every estimator
 
 

@@ -194,34 +194,6 @@ def test_early_stopping_stops_and_keeps_best_weights(curve):
         assert ae.validation_loss_curve_[ae.best_epoch_ - 1] == best
 
 
-def test_a_gain_within_its_noise_keeps_the_pca_start(capsys):
-    # Isotropic noise: no code of 2 is much better than PCA's. With this
-    # seed the best epoch beats the start on the validation rows, but by
-    # less than one standard error of the rows' paired gains.
-    X = np.random.RandomState(5).normal(size=(300, 6))
-    ae = AutoencoderTransformer(n_components=2, random_state=5, verbose=2).fit(X)
-    assert "Keeping the starting weights" in capsys.readouterr().out
-    anyway = AutoencoderTransformer(n_components=2, random_state=5)
-    anyway._start_margin = None  # any gain counts, as before the rule
-    anyway.fit(X)
-    assert anyway.best_epoch_ > 0 and anyway.best_loss_ < ae.best_loss_
-    assert ae.best_epoch_ == 0
-    # The start: PCA's solution on the same training rows, left as it was.
-    start = AutoencoderTransformer(n_components=2, random_state=5, max_epochs=1,
-                                   learning_rate=1e-12).fit(X)
-    np.testing.assert_allclose(ae.inverse_transform(ae.transform(X)),
-                               start.inverse_transform(start.transform(X)), atol=1e-5)
-
-
-def test_a_clear_gain_is_kept(curve):
-    ae = AutoencoderTransformer(n_components=1, random_state=0).fit(curve)
-    anyway = AutoencoderTransformer(n_components=1, random_state=0)
-    anyway._start_margin = None
-    anyway.fit(curve)
-    assert ae.best_epoch_ == anyway.best_epoch_ > 0
-    assert ae.best_loss_ == anyway.best_loss_
-
-
 def test_dataframe_feature_names_and_pandas_output(digits):
     X, _ = digits
     df = pd.DataFrame(X[:, :10], columns=[f"px{i}" for i in range(10)], index=range(5, 1802))
