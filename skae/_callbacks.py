@@ -32,6 +32,11 @@ class BestWeights(EarlyStopping):
     improvement of ``threshold``, or at once when the monitored loss is not
     finite; the best weights seen are restored when training ends, however
     it ends.
+
+    An epoch that does not beat the best weights so far (the initial ones
+    included) has ``valid_loss_best`` False in the history: skorch marks the
+    first epoch best whatever its loss, and ``Checkpoint`` would then save
+    weights the estimator does not return.
     """
 
     def __init__(self, monitor="valid_loss", patience=20, threshold=1e-4, sink=print):
@@ -74,7 +79,8 @@ class BestWeights(EarlyStopping):
         if not np.isfinite(current):
             self.diverged_ = self.stop_ = True
             return
-        if not self._is_score_improved(current):
+        improved = self._is_score_improved(current)
+        if not improved:
             self.misses_ += 1
         else:
             self.misses_ = 0
@@ -82,6 +88,8 @@ class BestWeights(EarlyStopping):
             self.dynamic_threshold_ = self._calc_new_threshold(current)
             self.best_epoch_ = net.history[-1, "epoch"]
             self.best_model_weights_ = snapshot(net.module_, into=self.best_model_weights_)
+        if not improved and net.history[-1].get(f"{self.monitor}_best"):
+            net.history.record(f"{self.monitor}_best", False)
         if self.misses_ == self.patience:
             if net.verbose:
                 self._sink(f"Stopping since {self.monitor} has not improved in the last "

@@ -79,6 +79,18 @@ def test_checkpoint_writes_the_best_weights_and_they_restore_the_model(tmp_path)
     np.testing.assert_array_equal(other.transform(X_SMALL), ae.transform(X_SMALL))
 
 
+def test_checkpoint_saves_nothing_when_no_epoch_beats_the_start(tmp_path):
+    # Isotropic noise: with this seed no epoch beats PCA's start on the
+    # validation rows, so the estimator returns the start; the history must
+    # not call the first epoch best, or a Checkpoint would save its weights.
+    X = np.random.RandomState(0).normal(size=(300, 6))
+    ae = AutoencoderTransformer(n_components=2, random_state=0,
+                                callbacks=[Checkpoint(dirname=tmp_path)]).fit(X)
+    assert ae.best_epoch_ == 0
+    assert not any(row["valid_loss_best"] for row in ae.net_.history)
+    assert not (tmp_path / "params.pt").exists()
+
+
 def test_load_init_state_starts_from_the_saved_weights(tmp_path):
     checkpoint = Checkpoint(dirname=tmp_path, monitor=None)
     first = fit([checkpoint])
