@@ -17,13 +17,14 @@ levels, drops rows that already miss a value, and keeps at most 5,000 rows.
   the decoded level.
 - outliers: 5% of the rows altered (a categorical entry replaced by a level
   rare given the row's other values, or a numeric entry copied from a row of
-  another level that holds another value), ROC-AUC against IsolationForest on standardised + one-hot
-  columns, and the share of altered rows whose ``top_features`` names the
-  altered column first: over all altered rows, and separately for the
-  replaced levels and for the copied numeric values that moved the entry by
-  at least one standard deviation of its column (a copied value is often
-  close to the one it replaced). With ``--inductive-outliers`` the detectors are
-  fitted on a clean 70% of the rows and score the other 30%, altered. With
+  another level that holds another value), ROC-AUC against IsolationForest on
+  standardised + one-hot columns, and the share of altered rows whose
+  ``top_features`` names the altered column first: over all altered rows,
+  and separately for the replaced levels and for the copied numeric values
+  that moved the entry by at least one standard deviation of its column (a
+  copied value is often close to the one it replaced). With
+  ``--inductive-outliers`` the detectors are fitted on a clean 70% of the
+  rows and score the other 30%, altered. With
   ``--reference``, each column's surprise given the others from
   gradient-boosted trees (LightGBM, cross-fitted) scores and names the same
   rows: how far a strong per-column model gets on these plants.
@@ -306,10 +307,10 @@ def conditional_terms(fit_df, score_df, seed):
     import lightgbm
 
     numeric, _ = kinds(fit_df)
-    same = fit_df is score_df
-    folds = (KFold(5, shuffle=True, random_state=seed).split(fit_df) if same
-             else [(np.arange(len(fit_df)), None)])
-    folds = list(folds)
+    if fit_df is score_df:
+        folds = list(KFold(5, shuffle=True, random_state=seed).split(fit_df))
+    else:
+        folds = [(np.arange(len(fit_df)), None)]
     terms = np.zeros(score_df.shape)
     for j, c in enumerate(fit_df.columns):
         for train, test in folds:
