@@ -308,25 +308,26 @@ def conditional_terms(fit_df, score_df, seed):
 
     numeric, _ = kinds(fit_df)
     if fit_df is score_df:
-        folds = list(KFold(5, shuffle=True, random_state=seed).split(fit_df))
+        folds = KFold(5, shuffle=True, random_state=seed).split(fit_df)
     else:
-        folds = [(np.arange(len(fit_df)), None)]
+        folds = [(np.arange(len(fit_df)), np.arange(len(score_df)))]
     terms = np.zeros(score_df.shape)
-    for j, c in enumerate(fit_df.columns):
-        for train, test in folds:
-            rows = score_df if test is None else score_df.iloc[test]
-            X, y = fit_df.drop(columns=c).iloc[train], fit_df[c].iloc[train]
+    for train, test in folds:
+        fit, rows = fit_df.iloc[train], score_df.iloc[test]
+        for j, c in enumerate(fit_df.columns):
+            X, y, X_rows = fit.drop(columns=c), fit[c], rows.drop(columns=c)
             if c in numeric:
                 model = lightgbm.LGBMRegressor(n_estimators=100, num_threads=1, verbose=-1)
-                t = (rows[c].to_numpy(float) - model.fit(X, y).predict(rows.drop(columns=c))) ** 2
-            else:
-                model = lightgbm.LGBMClassifier(n_estimators=100, num_threads=1, verbose=-1)
-                P = model.fit(X, y.cat.codes).predict_proba(rows.drop(columns=c))
-                where = {level: i for i, level in enumerate(model.classes_)}
-                codes = rows[c].cat.codes.to_numpy()
-                p = np.array([P[i, where[v]] if v in where else 0.0 for i, v in enumerate(codes)])
-                t = -np.log(np.maximum(p, 1.0 / (len(fit_df) + 1)))
-            terms[slice(None) if test is None else test, j] = t
+                terms[test, j] = (rows[c].to_numpy(float) - model.fit(X, y).predict(X_rows)) ** 2
+                continue
+            model = lightgbm.LGBMClassifier(n_estimators=100, num_threads=1, verbose=-1)
+            P = model.fit(X, y.cat.codes).predict_proba(X_rows)
+            # A level the fold's model never saw gets probability 0 (then the floor).
+            where = np.full(len(fit_df[c].cat.categories), -1)
+            where[model.classes_] = np.arange(len(model.classes_))
+            index = where[rows[c].cat.codes.to_numpy()]
+            p = np.where(index >= 0, P[np.arange(len(rows)), np.maximum(index, 0)], 0.0)
+            terms[test, j] = -np.log(np.maximum(p, 1.0 / (len(fit_df) + 1)))
     return terms / np.maximum(terms.mean(axis=0), 1e-12)
 
 
