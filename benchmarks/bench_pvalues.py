@@ -29,7 +29,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from skae import AutoencoderOutlierDetector
-from skae._outlier import benjamini_hochberg_level, conformal_pvalues
+from skae._outlier._thresholds import benjamini_hochberg_level, conformal_pvalues
 
 LEVELS = (0.01, 0.05, 0.1)
 CALIBRATION = 0.2

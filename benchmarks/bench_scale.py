@@ -128,7 +128,7 @@ def reference_stream(X):
     import torch
     from _reference import adamw, train_epoch
 
-    from skae._modules import Autoencoder
+    from skae._engine.modules import Autoencoder
 
     torch.set_num_threads(1)
     torch.manual_seed(0)

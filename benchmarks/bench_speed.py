@@ -37,8 +37,8 @@ import torch
 from _reference import adamw, train_epoch
 
 from skae import AutoencoderTransformer
-from skae._torch_utils import torch_threads
-from skae._modules import Autoencoder
+from skae._engine.torch_utils import torch_threads
+from skae._engine.modules import Autoencoder
 
 HIDDEN, K, BATCH = (128, 32), 8, 256
 

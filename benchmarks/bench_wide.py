@@ -31,7 +31,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from skae import AutoencoderTransformer
-from skae._base import PRINCIPAL_TAIL
+from skae._principal import PRINCIPAL_TAIL
 
 RESULTS = pathlib.Path(__file__).parent / "results"
 

@@ -3,25 +3,52 @@
 import inspect
 import re
 
-#: Documentation of the parameters every estimator shares, written once.
+from ._base import NETWORK_INPUT_CLIP
+from ._engine.callbacks import WarmupCosine
+from ._training import (
+    AUTO_MIN_EPOCHS,
+    AUTO_MIN_PATIENCE_STEPS,
+    AUTO_WEIGHT_DECAY,
+    MIN_SPLIT_ROWS,
+    MIN_VALID_ROWS,
+)
+from ._validation import AUTO_HIDDEN
+from .penalties import L1ActivityPenalty
+
+#: The numbers the shared documentation states, read from where they live.
+NUMBERS = {
+    "{auto_hidden}": repr(AUTO_HIDDEN),
+    "{auto_hidden_conv}": repr(AUTO_HIDDEN[::-1]),
+    "{input_clip}": f"{NETWORK_INPUT_CLIP:g}",
+    "{warmup_percent}": f"{100 * WarmupCosine(1).warmup:g}",
+    "{auto_weight_decay}": f"{AUTO_WEIGHT_DECAY:g}",
+    "{sparse_weight_decay}": f"{L1ActivityPenalty._auto_weight_decay:g}",
+    "{auto_min_epochs}": str(AUTO_MIN_EPOCHS),
+    "{min_split_rows}": str(MIN_SPLIT_ROWS),
+    "{min_valid_rows}": str(MIN_VALID_ROWS),
+    "{auto_min_patience_steps}": str(AUTO_MIN_PATIENCE_STEPS),
+}
+
+#: Documentation of the parameters every estimator shares, written once; each
+#: ``default={default}`` is filled from the estimator's signature.
 BASE_PARAMETERS = """\
-    hidden_layer_sizes : tuple of int or "auto", default="auto"
+    hidden_layer_sizes : tuple of int or "auto", default={default}
         Widths of the encoder's hidden layers (with ``image_shape``, the
         output channels of its convolutions); the decoder mirrors them.
         ``()`` gives a linear autoencoder, which finds PCA's subspace.
-        ``"auto"`` is ``(128, 64)``, and with ``image_shape`` the channels
-        ``(64, 128)``: they grow as the convolutions halve the feature maps.
+        ``"auto"`` is ``{auto_hidden}``, and with ``image_shape`` the channels
+        ``{auto_hidden_conv}``: they grow as the convolutions halve the feature maps.
 
     activation : {"relu", "leaky_relu", "elu", "selu", "gelu", "silu", \
-"tanh", "sigmoid", "identity"}, default="relu"
+"tanh", "sigmoid", "identity"}, default={default}
         Activation of the hidden layers.
 
-    loss : {"mse", "bce"}, default="mse"
+    loss : {"mse", "bce"}, default={default}
         Reconstruction loss. ``"mse"`` is the squared error in the units of
         ``X``, the error PCA minimises. ``"bce"`` is binary cross-entropy for
         data in [0, 1]; the decoder then ends in a sigmoid.
 
-    scaling : {"standard", "robust", "minmax"} or None, default="standard"
+    scaling : {"standard", "robust", "minmax"} or None, default={default}
         How features are scaled inside the network: centred and divided by
         their standard deviation, by their median and interquartile range
         (robust to skewed columns and outliers), or mapped to [0, 1]. None
@@ -31,7 +58,7 @@ BASE_PARAMETERS = """\
         ``PCA``, put a ``StandardScaler`` first to weigh every column
         equally.
 
-    handle_unknown : {"error", "ignore"}, default="error"
+    handle_unknown : {"error", "ignore"}, default={default}
         For a DataFrame with categorical columns (``category``, strings,
         ``bool``): what a level not seen in training does at transform
         time. ``"error"`` raises a ValueError naming the column and the
@@ -40,19 +67,19 @@ BASE_PARAMETERS = """\
         the outlier detector counts it as a level of the lowest probability
         the training rows allow).
 
-    min_frequency : int, float or None, default=None
+    min_frequency : int, float or None, default={default}
         For categorical columns: levels seen fewer times than this (an int)
         or in a smaller share of the rows (a float in (0, 1)) join one
         infrequent group, as in ``OneHotEncoder``. The group decodes to its
         most frequent level. None groups no level by frequency.
 
-    max_categories : int or None, default=30
+    max_categories : int or None, default={default}
         For categorical columns: at most this many one-hot columns per
         column, the infrequent group included; beyond it the rarest levels
         are grouped. It keeps the network small for columns with many
         levels (identifiers, free text). None keeps every level.
 
-    penalty : penalty object, list of penalty objects or None, default=None
+    penalty : penalty object, list of penalty objects or None, default={default}
         Terms added to the training loss, from ``skae.penalties``:
         ``L1ActivityPenalty`` or ``KLSparsityPenalty`` for sparse codes,
         ``ContractivePenalty`` for codes insensitive to small changes of the
@@ -60,13 +87,13 @@ BASE_PARAMETERS = """\
         monitors, and in ``loss_curve_``. Tune one with
         ``set_params(penalty__weight=...)``.
 
-    tied_weights : bool, default=False
+    tied_weights : bool, default={default}
         The decoder uses the transposes of the encoder's weight matrices
         (with biases of its own): about half the weights, a regularised
         model. With ``init="pca"`` the codes then start as PCA's scores
         rather than its whitened scores.
 
-    image_shape : tuple of int or None, default=None
+    image_shape : tuple of int or None, default={default}
         ``(height, width)`` or ``(channels, height, width)`` of the images
         that the rows of ``X`` hold, flattened (as ``load_digits`` gives
         them): the hidden layers become strided 3x3 convolutions, each
@@ -75,7 +102,7 @@ BASE_PARAMETERS = """\
         of features, as in ``numpy.reshape``. Rows stay flat 2-D arrays, so
         the estimator fits in a ``Pipeline`` like any other.
 
-    ordered : bool, default=False
+    ordered : bool, default={default}
         Train ordered codes by nested dropout (Rippel, Gelbart and Adams,
         2014): at each step every row keeps the first ``j`` units of its
         code, ``j`` drawn uniformly from 1 to the code's width, and the rest
@@ -84,11 +111,11 @@ BASE_PARAMETERS = """\
         components do: ``explained_variance_ratio_`` reads off how much each
         adds and ``truncate(j)`` keeps the first ``j`` without refitting.
 
-    init : {"pca", "random"}, default="pca"
+    init : {"pca", "random"}, default={default}
         ``"pca"`` starts the linear path (or the linear network) at PCA's
         solution; ``"random"`` uses PyTorch's default initialisation.
 
-    linear_path : bool, default=True
+    linear_path : bool, default={default}
         Add a linear map beside the encoder's and the decoder's hidden
         layers. Needed by ``init="pca"`` when there are hidden layers. The
         encoder's network then sees the scaled input clipped to
@@ -97,20 +124,20 @@ BASE_PARAMETERS = """\
         instead of through the network's extrapolation (unless
         ``scaling=None``).
 
-    learning_rate : float, default=1e-3
+    learning_rate : float, default={default}
         Step size of the AdamW optimizer; with ``learning_rate_schedule=
         "cosine"``, the largest one, reached after the warm-up.
 
-    learning_rate_schedule : {"cosine", "constant"}, default="constant"
+    learning_rate_schedule : {"cosine", "constant"}, default={default}
         ``"cosine"``: the step size rises linearly from near zero over the
-        first 5% of the step budget (``max_epochs`` passes), then falls along
+        first {warmup_percent}% of the step budget (``max_epochs`` passes), then falls along
         a cosine to zero at the end of the budget; ``"constant"``: it stays
         at ``learning_rate``. Each epoch's last step size is recorded as
         ``lr`` in the history. A skorch ``LRScheduler`` among ``callbacks``
         replaces the schedule; ``partial_fit``, which has no budget, steps at
         ``learning_rate``.
 
-    weight_decay : float or "auto", default="auto"
+    weight_decay : float or "auto", default={default}
         Decoupled weight decay of the AdamW optimizer, applied to the weights
         of the hidden layers' networks only: not to the biases and not to the
         linear path, so it shrinks the model toward its linear (PCA) part
@@ -118,49 +145,49 @@ BASE_PARAMETERS = """\
         decayed. Each step multiplies those weights by ``1 - learning_rate
         * weight_decay``. It curbs overfitting on small data: it lowered the
         held-out reconstruction error on most benchmark data sets
-        (``docs/design_notes.md``). ``"auto"`` is 0.3, or 1.0 with a sparsity
+        (``docs/design_notes.md``). ``"auto"`` is {auto_weight_decay}, or {sparse_weight_decay} with a sparsity
         penalty (``L1ActivityPenalty``, ``KLSparsityPenalty``), whose codes
         take longer to form while the networks overfit.
 
-    batch_size : int, default=256
+    batch_size : int, default={default}
         Rows per optimizer step.
 
-    max_epochs : int or "auto", default="auto"
+    max_epochs : int or "auto", default={default}
         Maximum number of passes over the training data. ``"auto"`` budgets
-        about {auto_steps} optimizer steps, within 10 to {auto_max_epochs} epochs: a small
+        about {auto_steps} optimizer steps, within {auto_min_epochs} to {auto_max_epochs} epochs: a small
         data set gets as many updates as a large one, as far as
         {auto_max_epochs} passes over it allow.
 
-    early_stopping : bool, default=True
+    early_stopping : bool, default={default}
         Hold out ``validation_fraction`` of the rows, stop when their loss
         has not improved for ``n_iter_no_change`` epochs and restore the best
-        weights, counting the initial ones. With ``False`` (or fewer than 20
+        weights, counting the initial ones. With ``False`` (or fewer than {min_split_rows}
         rows), all rows train and the training loss is monitored instead.
 
-    validation_fraction : float, default=0.1
-        Share of the rows held out for early stopping; at least 50 rows (at
+    validation_fraction : float, default={default}
+        Share of the rows held out for early stopping; at least {min_valid_rows} rows (at
         most a quarter of the data), since weights picked on a handful of
         rows overfit.
 
-    n_iter_no_change : int, default=20
+    n_iter_no_change : int, default={default}
         Patience of early stopping, in epochs; with ``max_epochs="auto"``,
-        at least 300 optimizer steps.
+        at least {auto_min_patience_steps} optimizer steps.
 
-    tol : float, default=1e-4
+    tol : float, default={default}
         Relative improvement of the monitored loss that counts as progress.
 
-    warm_start : bool, default=False
+    warm_start : bool, default={default}
         When fitted already, ``fit`` continues training the fitted network
         (with its feature scaling) instead of building a new one. The
         architecture parameters must not have changed. ``partial_fit``
         always continues.
 
-    device : str, default="auto"
+    device : str, default={default}
         Torch device to train and infer on; ``"auto"`` picks ``"cuda"`` when
         available, else ``"cpu"``.
 
     callbacks : list of skorch callbacks or (name, callback) tuples, \
-default=None
+default={default}
         Extra skorch callbacks (``Checkpoint``, ``LoadInitState``,
         ``ProgressBar``, ``LRScheduler``, ``EpochScoring``,
         ``GradientNormClipping``, ...), copied at each fit. They run before
@@ -168,14 +195,14 @@ default=None
         (scikit-learn >= 1.9) are set with ``set_callbacks`` instead and see
         one task per epoch.
 
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, RandomState instance or None, default={default}
         Seeds the validation split, weight initialisation, shuffling,
         corruption and sampling. Each fit draws from a ``torch.Generator``
         of its own, never from torch's global one, so the same
         ``random_state`` gives the same model in a thread pool as in
         sequence.
 
-    verbose : int, default=0
+    verbose : int, default={default}
         0 is silent, 1 shows a progress bar over epochs, 2 prints skorch's
         table of losses per epoch.
 """
@@ -235,6 +262,18 @@ TRANSFORMER_ATTRIBUTES = """\
 """
 
 
+#: Documentation of the transformers' ``n_components``.
+TRANSFORMER_N_COMPONENTS = """\
+    n_components : int or float in (0, 1), default=2
+        Size of the code (the bottleneck), at most the number of features.
+        A float, as in ``PCA``, asks for the smallest code whose first units
+        rebuild that share of the variance (``explained_variance_ratio_``):
+        an ordered code (``ordered=True``) as wide as ``PCA`` needs for that
+        share is trained and its shortest prefix that reaches the share on
+        the validation rows is kept; ``n_components_`` is its size.
+"""
+
+
 def _format_default(value):
     return f'"{value}"' if isinstance(value, str) else repr(value)
 
@@ -245,11 +284,10 @@ def fill_doc(cls):
     Only the parameters of ``cls.__init__``'s signature that its docstring
     does not document itself are filled in, and the shared attributes but
     those in ``cls._undocumented_attributes``. Each ``default=`` is taken from
-    the signature and the
-    automatic step budget from ``cls._auto_steps`` and ``cls._auto_max_epochs``
-    (and the input clip from
-    ``cls._input_clip``), so a subclass with other
-    defaults is documented truthfully.
+    the signature, the automatic step budget from ``cls._auto_steps`` and
+    ``cls._auto_max_epochs``, and the other numbers from the constants they
+    describe (``NUMBERS``), so a subclass with other defaults is documented
+    truthfully.
     """
     defaults = {
         name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()
@@ -271,7 +309,8 @@ def fill_doc(cls):
         r"^    (\w+) : .*?, default=.*$", own_default, kept, flags=re.M
     ).replace("{auto_steps}", str(cls._auto_steps))
     parameters = parameters.replace("{auto_max_epochs}", str(cls._auto_max_epochs))
-    parameters = parameters.replace("{input_clip}", f"{cls._input_clip:g}")
+    for placeholder, number in NUMBERS.items():
+        parameters = parameters.replace(placeholder, number)
     # Each block ends with a blank line, before the next section's header.
     cls.__doc__ = cls.__doc__.replace("{base_parameters}", parameters.rstrip("\n") + "\n")
     attributes = "".join(
@@ -281,5 +320,8 @@ def fill_doc(cls):
     cls.__doc__ = cls.__doc__.replace("{base_attributes}", attributes.rstrip("\n") + "\n")
     cls.__doc__ = cls.__doc__.replace(
         "{transformer_attributes}", TRANSFORMER_ATTRIBUTES.rstrip("\n") + "\n"
+    )
+    cls.__doc__ = cls.__doc__.replace(
+        "{transformer_n_components}\n", TRANSFORMER_N_COMPONENTS
     )
     return cls

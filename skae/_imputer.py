@@ -4,17 +4,16 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-import pandas as pd
 import torch
 from sklearn.base import OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseAutoencoder
-from ._compat import Interval, StrOptions, _fit_context
-from ._data import MaskEntries, RowsDataset
+from ._compat import Interval, StrOptions
+from ._engine.data import MaskEntries
 from ._docs import fill_doc
-from ._losses import MaskedReconstructionLoss
-from ._torch_utils import torch_dtype
+from ._engine.losses import MaskedReconstructionLoss
+from ._engine.torch_utils import torch_dtype
 from ._validation import check_X
 
 
@@ -117,39 +116,15 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
     ):
         self._store_params(locals())
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Train on the observed entries of ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Data with missing values as NaN.
-
-        y : Ignored
-            Not used, present for API consistency by convention.
-
-        Returns
-        -------
-        self : object
-            The fitted imputer.
-        """
-        self._fit(X)
-        return self
-
-    def _after_fit(self, X):
-        self.empty_features_ = np.all(np.isnan(X), axis=0)
-        if self._layout is not None:
-            self.empty_features_ = np.array([
-                self.empty_features_[start] for start in self._layout.starts
-            ])
+    def _after_fit(self, X, held_out=None):
+        self.empty_features_ = np.all(np.isnan(X), axis=0)[self._columns.starts]
         if self.empty_features_.any():
             warnings.warn(
                 f"Columns {np.flatnonzero(self.empty_features_).tolist()} have no observed "
                 "value; they will be filled with 0.",
                 UserWarning,
             )
-        if self._layout is not None:
+        if not self._columns.is_identity:
             self.reconstruction_error_ = self._observed_loss(X)
             return
         observed = ~np.isnan(X)
@@ -159,24 +134,20 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
     def _observed_loss(self, X):
         """A mixed table's mean loss over its observed entries, each column's
         as training weighs it (``_column_weights``)."""
-        module = self.net_.module_
+        module, columns = self.net_.module_, self._columns
+        scaling = self._output_scaling
 
         def losses(x):
             x_net = self._to_net(x)
             out = module(x_net)[0]
-            entry = self._column_losses(out, torch.nan_to_num(x_net)).double()
+            entry = columns.column_losses(out, torch.nan_to_num(x_net), self.loss, *scaling)
             observed = ~torch.isnan(x_net)
-            return torch.stack([torch.where(observed, entry, 0.0).sum(1),
-                                (observed.double() @ (1.0 / self._block_widths())).double()], 1)
+            shares = 1.0 / torch.as_tensor(columns.entry_widths())
+            return torch.stack([torch.where(observed, entry.double(), 0.0).sum(1),
+                                (observed.double() @ shares).double()], 1)
 
         totals = self._apply(losses, X, (2,), np.float64).sum(axis=0)
         return float(totals[0] / max(totals[1], 1.0))
-
-    def _block_widths(self):
-        """Each encoded column's share of its original column: 1 / block width."""
-        layout = self._layout
-        widths = np.array([c.width for c in layout.columns], dtype=np.float64)
-        return torch.as_tensor(widths[layout.column_of])
 
     def transform(self, X):
         """Return ``X`` with its missing entries filled.
@@ -194,22 +165,9 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
             one with categorical columns.
         """
         check_is_fitted(self, "net_")
-        frame = X
-        X, unknown = check_X(self, X, reset=False, allow_nan=True, return_unknown=True)
-        if self._layout is not None:
-            if not isinstance(frame, pd.DataFrame):
-                frame = pd.DataFrame(np.asarray(frame, dtype=object),
-                                     columns=self.feature_names_in_)
-            filled = self._layout.fill(frame, self._impute(X), unknown)
-            for j in np.flatnonzero(self.empty_features_):  # as for arrays: zeros
-                column = filled.columns[j]
-                filled[column] = pd.Series(0, index=filled.index).astype(filled[column].dtype)
-            return filled
-        missing = np.isnan(X)
-        out = np.array(X, copy=True)
-        out[missing] = self._impute(X)[missing]
-        out[:, self.empty_features_] = 0.0
-        return out
+        X_valid, unknown = check_X(self, X, reset=False, allow_nan=True, return_unknown=True)
+        return self._columns.fill(X, X_valid, self._impute(X_valid), unknown,
+                                  self.empty_features_)
 
     def _impute(self, X):
         """The network's reconstruction of every entry, from the observed ones."""
@@ -233,16 +191,13 @@ class AutoencoderImputer(OneToOneFeatureMixin, TransformerMixin, BaseAutoencoder
     def _criterion(self):
         kind_weight = getattr(self, "_kind_weight", None)
         return MaskedReconstructionLoss(
-            self.loss, *self._output_scaling, self._loss_weights(), self._blocks(),
-            kind_weight=kind_weight, minimax=kind_weight is not None,
+            self.loss, *self._output_scaling, self._loss_weights(),
+            self._output_columns.blocks(), kind_weight=kind_weight,
+            minimax=kind_weight is not None,
         )
 
-    def _training_data(self, X_scaled, device, Y_scaled=None):
-        # The module takes NaN as missing (``missing_input``).
-        return RowsDataset(torch.from_numpy(X_scaled).to(device))
-
     def _corruption(self, X, device):
-        return MaskEntries.for_layout(self.mask_rate, self._layout, device)
+        return MaskEntries.for_rate(self.mask_rate, self._columns.mask_groups, device)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,21 +1,20 @@
 """EncoderDecoderRegressor: many outputs predicted through a small code."""
 
 import numpy as np
-from sklearn.base import ClassNamePrefixFeaturesOutMixin, RegressorMixin, TransformerMixin
+from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, validate_data
 
 from ._base import BaseAutoencoder
-from ._compat import _fit_context
+from ._columns import NumericColumns
 from ._docs import fill_doc
 from ._scaling import fit_scaler
-from ._validation import _check_dataframe_dtypes, check_X
+from ._transformer import CodesMixin
+from ._validation import _check_dataframe_dtypes, check_image_shape, check_X
 
 
 @fill_doc
-class EncoderDecoderRegressor(
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, RegressorMixin, BaseAutoencoder
-):
+class EncoderDecoderRegressor(CodesMixin, RegressorMixin, BaseAutoencoder):
     """An encoder-decoder trained on pairs: ``X`` in, a target ``Y`` out.
 
     The autoencoder's network, with an output other than the input: the
@@ -105,8 +104,6 @@ class EncoderDecoderRegressor(
         "output_shape": [tuple, None],
     }
 
-    #: The decoder has its own weights: the output is not the input.
-    tied_weights = False
     _undocumented_attributes = ("reconstruction_error_",)
 
     def __init__(
@@ -143,7 +140,6 @@ class EncoderDecoderRegressor(
     ):
         self._store_params(locals())
 
-    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Train the network to predict ``y`` from ``X``.
 
@@ -160,8 +156,7 @@ class EncoderDecoderRegressor(
         self : object
             The fitted estimator.
         """
-        self._fit(X, y)
-        return self
+        return super().fit(X, y)
 
     def partial_fit(self, X, y, epochs=1):
         """Train on one chunk of pairs, continuing from the previous calls.
@@ -230,22 +225,6 @@ class EncoderDecoderRegressor(
         """
         return float(r2_score(y, self.predict(X)))
 
-    def transform(self, X):
-        """Encode ``X`` into codes of ``n_components`` columns.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_samples, n_components)
-            The codes, float32 for float32 input and float64 otherwise.
-        """
-        check_is_fitted(self, "net_")
-        return self._encode(check_X(self, X, reset=False))
-
     # ------------------------------------------------------------- hooks
 
     def _validate_data(self, X, y, reset):
@@ -272,7 +251,7 @@ class EncoderDecoderRegressor(
 
     def _setup(self, X, Y=None):
         self.n_outputs_ = Y.shape[1]
-        self._check_image_shape(self.n_outputs_, "output_shape")
+        check_image_shape(self.output_shape, self.n_outputs_, "output_shape")
         hidden = super()._setup(X, Y)
         self.target_center_, self.target_scale_ = fit_scaler(Y, self.scaling, self._scale_floor)
         return hidden
@@ -284,7 +263,7 @@ class EncoderDecoderRegressor(
         args = super()._architecture(n_features, hidden_layer_sizes, n_components, image_shape)
         args.update(
             n_outputs=self.n_outputs_,
-            output_shape=self._check_image_shape(self.n_outputs_, "output_shape"),
+            output_shape=check_image_shape(self.output_shape, self.n_outputs_, "output_shape"),
             feature_weight=None,
         )
         return args
@@ -294,15 +273,15 @@ class EncoderDecoderRegressor(
         return self.target_center_, self.target_scale_
 
     @property
-    def _output_layout(self):
-        return None  # the targets are numbers; only the inputs may be a mixed table
+    def _output_columns(self):
+        # The targets are numbers; only the inputs may be a mixed table.
+        return NumericColumns(self.n_outputs_)
 
     @property
-    def _n_features_out(self):
-        return self.n_components_
+    def _tied_weights(self):
+        return False  # the decoder has its own weights: the output is not the input
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags

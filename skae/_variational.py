@@ -3,14 +3,13 @@
 from numbers import Integral, Real
 
 import numpy as np
-import pandas as pd
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, validate_params
 from ._docs import fill_doc
-from ._modules import VariationalModule
-from ._net import VariationalNet
+from ._engine.modules import VariationalModule
+from ._engine.net import VariationalNet
 from ._transformer import AutoencoderTransformer
 from ._validation import check_X
 
@@ -66,6 +65,7 @@ class VariationalAutoencoder(AutoencoderTransformer):
         "beta": [Interval(Real, 0, None, closed="left")],
     }
     _net_class = VariationalNet
+    _module_class = VariationalModule
     # Its likelihood is per column of the rows, so the decoder rebuilds them.
     _rebuilds_principal_coordinates = False
 
@@ -156,13 +156,9 @@ class VariationalAutoencoder(AutoencoderTransformer):
         """
         check_is_fitted(self, "net_")
         codes = check_random_state(random_state).standard_normal((n_samples, self.n_components_))
-        X = self._decode(codes, np.float64)
-        if self._layout is not None:
-            return self._layout.decode(X)
         names = getattr(self, "feature_names_in_", None)
-        return pd.DataFrame(X, columns=names) if names is not None else X
-
-    _module_class = VariationalModule
+        return self._columns.decode(self._decode(codes, np.float64), names=names,
+                                    as_frame=names is not None)
 
     def _net_params(self):
         return {"beta": self.beta}

@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator
 
 from ._compat import Interval
 from ._scaling import column_stats
-from ._torch_utils import current_generator, rand, randn
+from ._engine.torch_utils import current_generator, rand, randn
 
 __all__ = ["BaseNoise", "GaussianNoise", "MaskingNoise", "SaltPepperNoise", "SwapNoise",
            "BlockMasking", "FeatureStats"]

@@ -30,7 +30,7 @@ import torch
 from sklearn.base import BaseEstimator
 
 from ._compat import Interval
-from ._torch_utils import randn
+from ._engine.torch_utils import randn
 
 __all__ = [
     "BasePenalty",

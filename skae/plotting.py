@@ -175,7 +175,12 @@ class ReconstructionErrorDisplay:
     errors : ndarray of shape (n_samples,)
         Per-row error or outlyingness (minus ``score_samples``).
     threshold : float or None, default=None
-        Rows above it are flagged (minus ``offset_`` for an outlier detector).
+        Rows above it are flagged: for an outlier detector, the outlyingness
+        at which ``decision_function`` turns negative on these rows (minus
+        ``offset_``, or with ``threshold="fdr"`` the batch's own level).
+    xlabel : str, default="reconstruction error (minus score_samples)"
+        What the errors are: ``from_estimator`` says "outlyingness" for an
+        outlier detector, whose score has more parts than the reconstruction.
 
     Attributes
     ----------
@@ -197,16 +202,22 @@ class ReconstructionErrorDisplay:
     True
     """
 
-    def __init__(self, errors, threshold=None):
+    def __init__(self, errors, threshold=None,
+                 xlabel="reconstruction error (minus score_samples)"):
         self.errors = errors
         self.threshold = threshold
+        self.xlabel = xlabel
 
     @classmethod
     def from_estimator(cls, estimator, X, *, ax=None):
-        """Score ``X`` with a fitted estimator (``-score_samples``) and plot."""
-        errors = -estimator.score_samples(X)
-        threshold = -estimator.offset_ if hasattr(estimator, "offset_") else None
-        return cls(errors, threshold).plot(ax=ax)
+        """Score ``X`` with a fitted estimator (``-score_samples``) and plot,
+        with an outlier detector's threshold on these rows."""
+        scores = estimator.score_samples(X)
+        if not hasattr(estimator, "decision_function"):
+            return cls(-scores).plot(ax=ax)
+        offset = float(np.median(scores - estimator.decision_function(X)))
+        threshold = -offset if np.isfinite(offset) else None  # -inf: nothing flagged
+        return cls(-scores, threshold, xlabel="outlyingness (minus score_samples)").plot(ax=ax)
 
     def plot(self, ax=None, bins=50):
         """Draw on ``ax`` (a new figure's axes when None); returns ``self``."""
@@ -225,7 +236,7 @@ class ReconstructionErrorDisplay:
                 self.threshold, color="crimson", label=f"threshold ({flagged:.1%} above)"
             )
             ax.legend()
-        ax.set_xlabel("reconstruction error (minus score_samples)")
+        ax.set_xlabel(self.xlabel)
         ax.set_ylabel("rows")
         self.ax_, self.figure_ = ax, ax.figure
         return self

@@ -1,26 +1,38 @@
-"""Data and settings shared by the tests."""
+"""Data and settings shared by the tests, and the one list of the estimators."""
 
 import numpy as np
 
-from skae import (
-    AutoencoderImputer,
-    AutoencoderOutlierDetector,
-    AutoencoderTransformer,
-    DenoisingAutoencoder,
-    VariationalAutoencoder,
-)
+import skae
+from skae import DenoisingAutoencoder, EncoderDecoderRegressor
 from skae.penalties import L1ActivityPenalty
 
-#: One of each estimator, and a convolutional, tied, sparse variant.
+#: Every public estimator class, from ``skae.__all__``: the tests that run
+#: over all estimators read it (or ``AUTOENCODERS``), so a new estimator is
+#: tested everywhere once it is exported.
+PUBLIC = [getattr(skae, name) for name in skae.__all__
+          if isinstance(getattr(skae, name), type)]
+#: Those trained on rows alone: every public estimator but the paired regressor.
+AUTOENCODERS = [cls for cls in PUBLIC if cls is not EncoderDecoderRegressor]
+#: Each autoencoder's short name, for test ids.
+IDS = [{"AutoencoderTransformer": "transformer", "DenoisingAutoencoder": "denoising",
+        "AutoencoderOutlierDetector": "outlier", "VariationalAutoencoder": "variational",
+        "AutoencoderImputer": "imputer"}[cls.__name__] for cls in AUTOENCODERS]
+#: Parameters an autoencoder is tested with beyond those a test asks for.
+EXTRA = {DenoisingAutoencoder: {"noise": "masking"}}
+
+
+def one_of_each(**params):
+    """One instance of each autoencoder (in ``IDS``' order) with ``params``."""
+    return [cls(**{**EXTRA.get(cls, {}), **params}) for cls in AUTOENCODERS]
+
+
+#: One of each autoencoder, and a convolutional, tied, sparse variant.
 ESTIMATORS = [
-    AutoencoderTransformer(4),
-    DenoisingAutoencoder(4, noise="swap"),
-    AutoencoderOutlierDetector(),
-    VariationalAutoencoder(4),
-    AutoencoderImputer(),
-    AutoencoderTransformer(4, penalty=L1ActivityPenalty(), tied_weights=True, image_shape=(8, 8)),
+    *one_of_each(n_components=4),
+    skae.AutoencoderTransformer(4, penalty=L1ActivityPenalty(), tied_weights=True,
+                                image_shape=(8, 8)),
 ]
-IDS = ["transformer", "denoising", "outlier", "variational", "imputer", "conv-tied-sparse"]
+ESTIMATOR_IDS = [*IDS, "conv-tied-sparse"]
 
 #: A small table: 300 rows near a 3-D subspace of 8 columns, with a curve.
 _rng = np.random.RandomState(0)

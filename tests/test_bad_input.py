@@ -17,15 +17,10 @@ from skae import (
     VariationalAutoencoder,
 )
 
+from ._helpers import IDS, one_of_each
+
 FAST = dict(hidden_layer_sizes=(8,), max_epochs=3, random_state=0)
-ESTIMATORS = [
-    AutoencoderTransformer(n_components=1, **FAST),
-    DenoisingAutoencoder(n_components=1, noise="masking", **FAST),
-    AutoencoderOutlierDetector(n_components=1, **FAST),
-    VariationalAutoencoder(n_components=1, **FAST),
-    AutoencoderImputer(n_components=1, **FAST),
-]
-IDS = ["transformer", "denoising", "outlier", "variational", "imputer"]
+ESTIMATORS = one_of_each(n_components=1, **FAST)
 parametrize_estimators = pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
 # The imputer accepts NaN on purpose: the NaN cases do not apply to it.
 NAN_CASES = {"nan", "all-nan column", "nullable NA", "text column with missing values"}
@@ -283,7 +278,7 @@ def test_mixed_table_gives_finite_output(estimator, case):
         assert not out.isna().any().any()
     else:
         assert np.all(np.isfinite(out))
-    assert all(c.width <= 30 for c in estimator._layout.columns)
+    assert all(c.width <= 30 for c in estimator._columns.layout.columns)
 
 
 @parametrize_estimators

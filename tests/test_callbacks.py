@@ -157,7 +157,7 @@ def test_reduce_lr_on_plateau_lowers_the_learning_rate():
 
 
 def test_the_default_schedule_warms_up_then_decays_to_zero():
-    from skae._callbacks import WarmupCosine
+    from skae._engine.callbacks import WarmupCosine
 
     schedule = WarmupCosine(total_steps=1000, warmup=0.05)
     schedule.peak_ = 3e-3
@@ -324,7 +324,7 @@ def test_fits_without_scikit_learns_callbacks(monkeypatch):
 
 
 def test_best_weights_snapshot_is_a_copy_and_reuses_its_tensors():
-    from skae._callbacks import snapshot
+    from skae._engine.callbacks import snapshot
 
     module = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
     first = snapshot(module)

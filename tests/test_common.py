@@ -22,6 +22,8 @@ from skae import (
 )
 from skae.penalties import ContractivePenalty, KLSparsityPenalty, L1ActivityPenalty
 
+from ._helpers import PUBLIC
+
 FAST = dict(max_epochs=3, hidden_layer_sizes=(8,), random_state=0)
 
 ESTIMATORS = [
@@ -76,17 +78,11 @@ def test_named_checks(estimator, check):
     check(type(estimator).__name__, estimator)
 
 
-@pytest.mark.parametrize(
-    "cls",
-    [
-        AutoencoderTransformer,
-        DenoisingAutoencoder,
-        AutoencoderOutlierDetector,
-        VariationalAutoencoder,
-        AutoencoderImputer,
-        EncoderDecoderRegressor,
-    ],
-)
+def test_every_public_estimator_is_checked():
+    assert {type(estimator) for estimator in ESTIMATORS} == set(PUBLIC)
+
+
+@pytest.mark.parametrize("cls", PUBLIC, ids=lambda c: c.__name__)
 def test_documented_defaults_match_the_signature(cls):
     import inspect
     import re

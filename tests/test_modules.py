@@ -2,7 +2,7 @@
 
 import torch
 
-from skae._modules import Autoencoder
+from skae._engine.modules import Autoencoder
 
 
 def test_tied_decoder_uses_the_encoders_transposes():

@@ -5,8 +5,7 @@ import pytest
 import torch
 
 from skae import AutoencoderTransformer
-from skae._data import BatchIterator, IndexSplit, RowsDataset
-from skae._torch_utils import new_generator
+from skae._engine.data import RowsDataset
 from skae.penalties import ContractivePenalty, KLSparsityPenalty, L1ActivityPenalty
 
 from ._helpers import X_SMALL
@@ -42,29 +41,6 @@ def test_auto_weight_decay_is_stronger_with_a_sparsity_penalty(penalty, weight_d
     decays = {g["weight_decay"] for g in ae.net_.optimizer_.param_groups}
     assert decays == {0.0, expected}
     assert ae.weight_decay == weight_decay  # the parameter is left as given
-
-
-def test_batches_are_slices_in_an_order_drawn_from_the_given_generator():
-    X = torch.arange(20.0).reshape(10, 2)
-    dataset = RowsDataset(X, indices=torch.arange(2, 9))
-    orders = []
-    for _ in range(2):
-        batches = list(BatchIterator(dataset, 3, shuffle=True, generator=new_generator(0, "cpu")))
-        assert [len(b[0]) for b in batches] == [3, 3, 1]
-        rows = torch.cat([b[0] for b in batches])[:, 0] / 2
-        orders.append(rows)
-        assert sorted(rows.tolist()) == list(range(2, 9))
-        assert all(b[1] is b[0] for b in batches)  # the target is the input itself
-    torch.testing.assert_close(orders[0], orders[1], rtol=0, atol=0)
-    in_order = list(BatchIterator(dataset, 3))
-    assert (torch.cat([b[0] for b in in_order])[:, 0] / 2).tolist() == list(range(2, 9))
-
-
-def test_index_split_shares_the_data():
-    X = torch.zeros(10, 2)
-    train, valid = IndexSplit([0, 1, 2, 3, 4, 5, 6], [7, 8, 9])(RowsDataset(X))
-    assert train.X is X and valid.X is X
-    assert len(train) == 7 and len(valid) == 3
 
 
 def test_history_has_what_skorch_callbacks_read(digits):

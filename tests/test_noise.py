@@ -99,7 +99,7 @@ def test_invalid_noise_is_a_clear_error(data, noise):
 
 
 def test_noise_draws_from_the_fits_generator_only(data):
-    from skae._torch_utils import fit_generator, new_generator
+    from skae._engine.torch_utils import fit_generator, new_generator
 
     X, stats = data
     state = torch.get_rng_state()

@@ -9,8 +9,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
 from skae import AutoencoderTransformer, DenoisingAutoencoder
-from skae._modules import Autoencoder
-from skae._torch_utils import fit_generator, new_generator
+from skae._engine.modules import Autoencoder
+from skae._engine.torch_utils import fit_generator, new_generator
 
 
 def heldout_mse(model, X):

@@ -5,7 +5,7 @@ import pytest
 import torch
 from sklearn.base import clone
 
-from skae._modules import Autoencoder
+from skae._engine.modules import Autoencoder
 from skae.penalties import (
     ContractivePenalty,
     KLSparsityPenalty,

@@ -12,7 +12,7 @@ from sklearn.base import clone
 
 from skae import AutoencoderTransformer
 
-from ._helpers import ESTIMATORS, IDS, output
+from ._helpers import ESTIMATOR_IDS, ESTIMATORS, output
 
 FAST = dict(hidden_layer_sizes=(16,), max_epochs=5, random_state=0)
 
@@ -25,7 +25,7 @@ def _round_trips(est):
     yield pickle.loads(pickle.dumps(est))
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=ESTIMATOR_IDS)
 def test_pickle_and_joblib_round_trips_give_identical_outputs(digits_split, estimator):
     X_train, X_test = digits_split
     est = clone(estimator).set_params(max_epochs=3, random_state=0).fit(X_train)
@@ -67,7 +67,7 @@ def test_loading_never_calls_torch_load(digits_split, monkeypatch):
     np.testing.assert_array_equal(loaded.transform(digits_split[1]), est.transform(digits_split[1]))
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=ESTIMATOR_IDS)
 def test_skops_round_trip_trusts_only_skae_types(digits_split, estimator):
     sio = pytest.importorskip("skops.io")
     X_train, X_test = digits_split

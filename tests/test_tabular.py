@@ -6,10 +6,8 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 from sklearn.base import clone
 from sklearn.decomposition import PCA
-from torch.nn import functional as F
 
 from skae import (
     AutoencoderImputer,
@@ -19,8 +17,9 @@ from skae import (
     EncoderDecoderRegressor,
     VariationalAutoencoder,
 )
-from skae._losses import Blocks, ReconstructionLoss
 from skae._tabular import TabularLayout
+
+from ._helpers import IDS, one_of_each
 
 FAST = dict(hidden_layer_sizes=(16,), max_epochs=5, random_state=0)
 
@@ -44,13 +43,7 @@ def mixed_frame(n=400, seed=0):
 
 
 DF = mixed_frame()
-ESTIMATORS = {
-    "transformer": AutoencoderTransformer(2, **FAST),
-    "denoising": DenoisingAutoencoder(2, noise="masking", **FAST),
-    "outlier": AutoencoderOutlierDetector(2, **FAST),
-    "variational": VariationalAutoencoder(2, **FAST),
-    "imputer": AutoencoderImputer(2, **FAST),
-}
+ESTIMATORS = dict(zip(IDS, one_of_each(n_components=2, **FAST)))
 parametrize_estimators = pytest.mark.parametrize(
     "estimator", list(ESTIMATORS.values()), ids=list(ESTIMATORS)
 )
@@ -97,19 +90,6 @@ def test_rare_levels_are_grouped():
     decoded = grouped.decode(X)["id"]
     rare = ids["id"].map(counts) < 5
     assert decoded[rare].nunique() == 1 and counts[decoded[rare].iloc[0]] < 5
-
-
-def test_elementwise_cross_entropy_is_weighted_per_column():
-    logits = torch.randn(6, 5)
-    one_hot = F.one_hot(torch.tensor([0, 1, 2, 0, 1, 2]), 3).float()
-    target = torch.cat([torch.randn(6, 2), one_hot], dim=1)
-    weight = torch.tensor([1.0, 1.0, 2.0, 2.0, 2.0])
-    loss = ReconstructionLoss("mse", torch.zeros(5), torch.ones(5), weight,
-                              Blocks([(2, 5)], 5))
-    entries = loss.elementwise(logits, target)
-    expected = F.cross_entropy(logits[:, 2:], one_hot.argmax(1), reduction="none")
-    torch.testing.assert_close(entries[:, 2:].sum(1), 2.0 * expected)
-    torch.testing.assert_close(entries[:, :2], (logits[:, :2] - target[:, :2]) ** 2)
 
 
 # -------------------------------------------------- every estimator
@@ -200,7 +180,7 @@ def test_numeric_frames_are_unchanged():
     numeric = DF[["x", "y"]]
     a = AutoencoderTransformer(1, **FAST).fit(numeric)
     b = AutoencoderTransformer(1, **FAST).fit(numeric.to_numpy())
-    assert a._layout is None
+    assert a._columns.is_identity and a._columns.layout is None
     np.testing.assert_array_equal(a.transform(numeric), b.transform(numeric.to_numpy()))
 
 
@@ -332,7 +312,7 @@ def test_linear_start_rebuilds_pca_levels(params):
     # columns: its most likely levels are PCA's.
     ae = AutoencoderTransformer(2, max_epochs=1, learning_rate=1e-12, random_state=0,
                                 **params).fit(DF)
-    layout = ae._layout
+    layout = ae._columns.layout
     A = layout.encode(DF, False)[0]
     mean = A.mean(0)
     std = np.where(layout.numeric[layout.column_of], A.std(0), 1.0)
@@ -398,7 +378,7 @@ def test_detector_scores_each_column_of_a_mixed_table_given_the_others():
     assert np.all(detector.code_distance(DF) == 0)
     X = check_X(detector, DF, reset=False)
     rebuilt = detector._rebuilt(X)[1]
-    layout = detector._layout
+    layout = detector._columns.layout
     changes = {"x": lambda s: s + 3.0,
                "size": lambda s: s.cat.rename_categories(["mid", "high", "low"])}
     for name, change in changes.items():

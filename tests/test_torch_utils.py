@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from skae import AutoencoderTransformer
-from skae._torch_utils import (
+from skae._engine.torch_utils import (
     current_generator,
     fit_generator,
     loading_device,

@@ -62,12 +62,14 @@ def test_training_loss_is_the_rows_loss_less_the_left_out_variance(wide):
     module = ae.net_.module_.eval()
     with torch.no_grad():
         out = module(x)[0]
-        loss = float(ae._criterion()(out, torch.from_numpy(ae._principal_targets(X_scaled))))
-        rows = ae._expand(out.double())
+        loss = float(ae._criterion()(out, torch.from_numpy(ae._principal.targets(X_scaled))))
+        rows = ae._principal.expand(out.double())
     weight = ae._loss_weights()
     rows_loss = np.mean(weight * (rows.numpy() - X_scaled) ** 2)
     # The variance the kept directions leave out, as the loss weighs it.
-    center, to_coordinates, from_coordinates, _ = ae._principal
+    principal = ae._principal
+    center, to_coordinates = principal.center, principal.to_coordinates
+    from_coordinates = principal.from_coordinates
     centred = (X_scaled - center) * np.sqrt(weight)
     kept = ((X_scaled - center) @ to_coordinates @ from_coordinates) * np.sqrt(weight)
     left_out = np.mean((centred - kept) ** 2)

@@ -7,7 +7,7 @@ slices batches from it, the fast path skorch's ``get_iterator`` returns.
 
 import torch
 
-from ._torch_utils import rand
+from .torch_utils import rand
 
 
 class RowsDataset(torch.utils.data.Dataset):
@@ -101,13 +101,12 @@ class MaskEntries:
         self.n_columns = None if column_of is None else int(column_of[-1]) + 1
 
     @classmethod
-    def for_layout(cls, rate, layout, device):
-        """The corruption for an estimator's ``_layout`` (None: numeric
-        columns), or None when ``rate`` is 0."""
+    def for_rate(cls, rate, column_of, device):
+        """The corruption at ``rate`` (None when it is 0); ``column_of``, the
+        original column of each encoded column, or None for one entry each."""
         if not rate:
             return None
-        column_of = None if layout is None else torch.as_tensor(layout.column_of, device=device)
-        return cls(rate, column_of)
+        return cls(rate, None if column_of is None else torch.as_tensor(column_of, device=device))
 
     def __call__(self, X_scaled):
         if self.column_of is None:

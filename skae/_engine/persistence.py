@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from skorch.history import History
 
-from ._torch_utils import global_rng_untouched, loading_device
+from .torch_utils import global_rng_untouched, loading_device
 
 
 def _plain(value):
@@ -25,8 +25,8 @@ class NetStateMixin:
     """``__getstate__`` / ``__setstate__`` that keep ``net_`` as numpy arrays.
 
     The estimator rebuilds the network from ``_module_class`` and the
-    ``_module_args`` it was built with, and an inference net around it with
-    ``_inference_net``. The optimizer's state is not kept: training after
+    ``_module_args`` it was built with, and a net around it with
+    ``_build_net``. The optimizer's state is not kept: training after
     loading continues from the weights with a fresh optimizer.
     """
 
@@ -64,6 +64,6 @@ class NetStateMixin:
         module.load_state_dict(
             {name: torch.from_numpy(np.array(value)) for name, value in saved["weights"].items()}
         )
-        net = self._inference_net(module, device)
+        net = self._build_net(module, device).initialize()
         net.history = History(saved["history"])
         return net

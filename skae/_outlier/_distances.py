@@ -1,6 +1,6 @@
 """Distances of rows from a set of training rows, each split into per-column terms.
 
-Two of the outlier detector's score parts (``_outlier.py``): a robust
+Two of the outlier detector's score parts (``OutlierScore``): a robust
 Mahalanobis distance over all columns (the linear, MCD-like part) and the mean
 squared distance to the nearest training rows (the local part). Both return
 one term per column whose sum over the columns is the distance, so the
@@ -8,6 +8,7 @@ detector can say which columns make a row stand out.
 """
 
 import numpy as np
+from scipy.stats import chi2
 from sklearn.neighbors import NearestNeighbors
 
 #: The Mahalanobis distance's covariance gets a ridge of this share of the
@@ -95,7 +96,7 @@ class NearestRows:
     The reference is a random sample of at most ``max_rows`` training rows:
     the cost of a query stays bounded on large tables, and a small group of
     outliers in the training rows is less likely to be each other's
-    neighbours (as in Sugiyama and Borgwardt's sampling-based kNN detector).
+    neighbors (as in Sugiyama and Borgwardt's sampling-based kNN detector).
     """
 
     def __init__(self, n_neighbors=5, max_rows=2000):
@@ -119,7 +120,7 @@ class NearestRows:
         state["_index"] = None  # rebuilt on first use: plain arrays only
         return state
 
-    def _neighbours(self, X, exclude_self, return_distance):
+    def _neighbors(self, X, exclude_self, return_distance):
         """The nearest reference rows of ``X``; with ``exclude_self`` (``X``
         is the reference), each row's own entry is not its neighbour."""
         k = min(self.n_neighbors, len(self.reference) - exclude_self)
@@ -133,20 +134,20 @@ class NearestRows:
     def distances(self, X, exclude_self=False):
         """Mean squared distance to the nearest reference rows (the sum of
         ``terms``, cheaper)."""
-        distances = self._neighbours(X, exclude_self, return_distance=True)
+        distances = self._neighbors(X, exclude_self, return_distance=True)
         return np.zeros(len(X)) if distances is None else np.mean(distances**2, axis=1)
 
     def terms(self, X, exclude_self=False):
         """Per-column mean squared differences to the nearest reference rows."""
         out = np.zeros_like(X)
-        # Rows per chunk: the differences to their neighbours stay near 32 MB.
+        # Rows per chunk: the differences to their neighbors stay near 32 MB.
         step = max(1, min(1024, (1 << 22) // (self.n_neighbors * X.shape[1] or 1)))
         for start in range(0, len(X), step):
             chunk = X[start : start + step]
-            neighbours = self._neighbours(chunk, exclude_self, return_distance=False)
-            if neighbours is not None:
+            neighbors = self._neighbors(chunk, exclude_self, return_distance=False)
+            if neighbors is not None:
                 out[start : start + step] = np.mean(
-                    (chunk[:, None, :] - self.reference[neighbours]) ** 2, axis=1
+                    (chunk[:, None, :] - self.reference[neighbors]) ** 2, axis=1
                 )
         return out
 
@@ -159,3 +160,19 @@ def typical(values):
         return median
     mean = float(np.mean(values))
     return mean if mean > 0 else 1.0
+
+
+def robust_precision(centred, support=0.75):
+    """Inverse covariance of the rows ``centred``, robust to heavy tails.
+
+    One reweighting step in the spirit of the minimum covariance determinant:
+    the covariance of the ``support`` share of rows nearest the centre, scaled
+    so that the median squared Mahalanobis distance of all rows is that of a
+    chi-squared distribution (as for Gaussian data). Outliers and heavy tails
+    in the training codes then no longer inflate the covariance and hide
+    extreme rows.
+    """
+    model = RobustMahalanobis(support).fit(centred)
+    precision = model.precision()
+    median = np.median(model.distances(centred))
+    return precision * chi2.ppf(0.5, centred.shape[1]) / max(median, 1e-12)

@@ -1,14 +1,18 @@
-"""The skorch engine inside skae's estimators.
+"""The skorch net that trains skae's modules.
 
 ``AutoencoderNet`` is a ``skorch.NeuralNet`` extended in skorch's own small
 steps: ``get_iterator`` slices batches from one pre-made float32 tensor
-(``skae._data``), ``get_loss`` adds the penalties, ``train_step_single``
-corrupts the training batch while its target stays clean, and
-``get_params_for_optimizer`` decays only the nonlinear networks' weights.
-skorch's epoch loop, training step, default callbacks and history are its
-own, so every skorch callback finds what it reads (per-batch losses, the
-``*_best`` flags). Subclasses and penalties extend ``get_loss``; the
-estimators never copy the training loop.
+(``data.BatchIterator``), ``get_loss`` adds the penalties,
+``train_step_single`` corrupts the training batch while its target stays
+clean, and ``get_params_for_optimizer`` decays only the nonlinear networks'
+weights. Three steps are rewritten for speed, keeping what skorch's
+callbacks read: ``train_step`` runs skorch's step without handing a closure
+to the optimizer (AdamW calls it once), ``notify`` sends the per-step hooks
+only to the callbacks that implement them, and ``_set_training`` walks the
+module tree only when the mode changes. skorch's epoch loop, default
+callbacks and history are its own, so every skorch callback finds what it
+reads (per-batch losses, the ``*_best`` flags). Subclasses and penalties
+extend ``get_loss``; the estimators never copy the training loop.
 """
 
 import torch
@@ -16,8 +20,8 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback
 from skorch.utils import TeeGenerator
 
-from ._data import BatchIterator, RowsDataset
-from ._torch_utils import current_generator
+from .data import BatchIterator, RowsDataset
+from .torch_utils import current_generator
 
 
 class AutoencoderNet(NeuralNet):
