@@ -18,7 +18,7 @@ import pandas as pd
 import torch
 
 from ._engine.losses import Blocks, ReconstructionLoss
-from ._engine.torch_utils import global_rng_untouched
+from ._engine.torch_utils import global_rng_untouched, torch_threads
 
 #: ``kind_weights`` measures each kind's loss on at most this many rows.
 KIND_WEIGHT_ROWS = 5000
@@ -251,7 +251,7 @@ class TableColumns(NumericColumns):
         x = torch.from_numpy(np.ascontiguousarray(rows))
         was_training = module.training
         module.eval()
-        with torch.no_grad(), global_rng_untouched():
+        with torch.no_grad(), global_rng_untouched(), torch_threads(None):
             entries = self.column_losses(module(x)[0], torch.nan_to_num(x), loss, center, scale)
         module.train(was_training)
         entries = torch.where(torch.isnan(x), 0.0, entries).double().numpy()

@@ -191,6 +191,27 @@ def test_fits_in_a_thread_pool_match_sequential_fits(digits):
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("cls", PUBLIC, ids=lambda c: c.__name__)
+def test_concurrent_fits_with_one_seed_equal_the_sequential_fit(digits, cls, two_threads):
+    # Three fits at once in joblib's threading backend: each thread sets its
+    # own torch thread count (OpenMP keeps one per thread), so none trains
+    # or scores with a count another fit left behind.
+    from joblib import Parallel, delayed
+
+    X = digits[0]
+    y = X[:, ::4] if cls is EncoderDecoderRegressor else None
+    model = cls(max_epochs=20, random_state=3)
+
+    def fitted():
+        return clone(model).fit(X, y) if y is not None else clone(model).fit(X)
+
+    sequential = fitted()
+    concurrent = Parallel(n_jobs=3, backend="threading")(delayed(fitted)() for _ in range(3))
+    for fit in concurrent:
+        np.testing.assert_array_equal(fit.loss_curve_, sequential.loss_curve_)
+        np.testing.assert_array_equal(output(fit, X), output(sequential, X))
+
+
 # ----------------------------------------------------------------- signatures
 
 @pytest.mark.parametrize("cls", PUBLIC, ids=lambda c: c.__name__)

@@ -20,15 +20,6 @@ from skae._engine.torch_utils import (
 FAST = dict(hidden_layer_sizes=(16,), max_epochs=5, random_state=0)
 
 
-@pytest.fixture
-def two_threads():
-    """Torch on 2 threads for the test (test workers run on 1)."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(2)
-    yield
-    torch.set_num_threads(previous)
-
-
 def test_concurrent_thread_settings_wait_for_each_other(two_threads):
     base = torch.get_num_threads()
     inside, release, seen = threading.Event(), threading.Event(), {}

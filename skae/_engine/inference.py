@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from .torch_utils import as_tensor
+from .torch_utils import as_tensor, torch_threads
 
 #: Rows per forward pass at inference time.
 INFERENCE_BATCH_SIZE = 8192
@@ -20,12 +20,15 @@ def apply_batched(module, fn, A, shape, dtype):
     batches. ``fn`` maps a tensor of rows of ``A`` to a tensor with as many
     rows; the results are gathered into a numpy array of ``shape`` per row
     and ``dtype``. Batches smaller than ``MIN_INFERENCE_ROWS`` are padded with
-    zeros, so a row's result does not depend on its batch.
+    zeros, so a row's result does not depend on its batch. It runs on
+    torch's own thread count, shared with fits in other threads
+    (``torch_threads``): a fit training beside it on one thread would
+    otherwise change the count, and the float rounding, of its products.
     """
     module.eval()
     device = next(module.parameters()).device
     out = np.empty((len(A), *shape), dtype=dtype)
-    with torch.inference_mode():
+    with torch.inference_mode(), torch_threads(None):
         for start in range(0, len(A), INFERENCE_BATCH_SIZE):
             x = as_tensor(A[start : start + INFERENCE_BATCH_SIZE])
             n = len(x)

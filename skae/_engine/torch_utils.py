@@ -92,14 +92,35 @@ def training_threads(module, batch_size, device):
     return 1 if 3 * batch_size * module.multiply_adds() < ONE_THREAD_STEP_FLOPS else None
 
 
+def _process_thread_count():
+    """Torch's process-wide thread count: what a new thread starts with.
+
+    ``torch.get_num_threads()`` reads the calling thread's own count
+    (OpenMP keeps one per thread), which a fit may have left at another
+    value; a new thread takes the process's count when it first runs torch.
+    """
+    seen = []
+    reader = threading.Thread(target=lambda: seen.append(torch.get_num_threads()))
+    reader.start()
+    reader.join()
+    return seen[0]
+
+
 class _SharedThreadSetting:
     """Torch's intra-op thread count, shared by the fits that run at once.
 
-    Torch keeps one count per process. Fits that want the same count run
-    together; a fit that wants another one waits until they end, so that no
-    fit sees the count change mid-way (its float rounding, and so its result,
-    would then depend on what ran beside it). The count in force before the
-    first fit is restored after the last. ``None`` asks for that count.
+    Torch keeps one count per process for its math libraries, and OpenMP one
+    per thread, which a thread takes from the process's count when it first
+    runs a torch operation. Fits that want the same count run together, each
+    thread setting its own count to it; a fit that wants another count waits
+    until they end, so that no fit sees the count change mid-way (its float
+    rounding, and so its result, would then depend on what ran beside it).
+    ``None`` asks for the process's count in force before the first fit,
+    which the last one restores.
+
+    A thread that leaves while others still hold the count keeps it (setting
+    it back would change the math libraries' count under them); the next
+    fit it runs sets the count it wants.
     """
 
     def __init__(self):
@@ -107,7 +128,16 @@ class _SharedThreadSetting:
         self._holders = 0
         self._held = None
         self._base = None
+        self._process = None  # the process's count, as last read
         self._local = threading.local()
+
+    def _process_count(self):
+        """The process's count, read anew when this thread is new here or
+        its count changed since a fit left it (the user set another)."""
+        left = getattr(self._local, "left", None)
+        if self._process is None or left is None or torch.get_num_threads() != left:
+            self._process = _process_thread_count()
+        return self._process
 
     @contextlib.contextmanager
     def __call__(self, n_threads):
@@ -122,11 +152,11 @@ class _SharedThreadSetting:
             while self._holders and self._wanted(n_threads) != self._held:
                 self._condition.wait()
             if not self._holders:
-                self._base = torch.get_num_threads()
+                self._base = self._process_count()
                 self._held = self._wanted(n_threads)
-                if self._held != self._base:
-                    torch.set_num_threads(self._held)
             self._holders += 1
+            if torch.get_num_threads() != self._held:
+                torch.set_num_threads(self._held)
         self._local.depth = 1
         try:
             yield
@@ -138,10 +168,10 @@ class _SharedThreadSetting:
                     if torch.get_num_threads() != self._base:
                         torch.set_num_threads(self._base)
                     self._condition.notify_all()
+                self._local.left = torch.get_num_threads()
 
     def _wanted(self, n_threads):
-        base = self._base if self._holders else torch.get_num_threads()
-        return base if n_threads is None else n_threads
+        return self._base if n_threads is None else n_threads
 
 
 #: ``with torch_threads(n):`` runs the block with ``n`` torch threads (None:
