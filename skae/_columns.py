@@ -19,6 +19,7 @@ import torch
 
 from ._engine.losses import Blocks, ReconstructionLoss
 from ._engine.torch_utils import global_rng_untouched, torch_threads
+from ._frames import frame_schema, numeric_frame, to_pandas
 
 #: ``kind_weights`` measures each kind's loss on at most this many rows.
 KIND_WEIGHT_ROWS = 5000
@@ -36,6 +37,9 @@ class NumericColumns:
 
     is_identity = True
     layout = None
+    #: The training frame's library and dtypes (``FrameSchema``) when it was
+    #: not pandas; None for pandas frames and arrays.
+    schema = None
 
     def __init__(self, n_features):
         self.n_features = n_features
@@ -120,13 +124,17 @@ class NumericColumns:
         """Terms per network entry -> per original column: the same."""
         return entry_terms
 
-    def decode(self, X_hat, index=None, names=None, as_frame=False):
-        """Rebuilt rows: the array, or a DataFrame with ``names``."""
-        if not as_frame:
+    def decode(self, X_hat, index=None, names=None, container=None):
+        """Rebuilt rows: the array, or with ``container`` a DataFrame with
+        ``names`` (``numeric_frame``: "pandas", "polars" or "input")."""
+        if container is None:
             return X_hat
         if names is None:
             names = [f"x{i}" for i in range(self.n_features)]
-        return pd.DataFrame(X_hat, index=index, columns=names)
+        frame = numeric_frame(X_hat, list(names), container, self.schema)
+        if isinstance(frame, pd.DataFrame) and index is not None:
+            frame.index = index
+        return frame
 
     def fill(self, original, X, imputed, unknown, empty):
         """``X`` with its missing entries replaced by ``imputed``'s, and the
@@ -310,13 +318,18 @@ class TableColumns(NumericColumns):
         widths = np.array([c.width for c in layout.columns], dtype=np.float64)
         return widths[layout.column_of]
 
-    def decode(self, X_hat, index=None, names=None, as_frame=True):
-        """A DataFrame with the training columns and dtypes: each categorical
-        entry its block's most likely level, integer columns rounded."""
-        return self.layout.decode(X_hat, index=index)
+    def decode(self, X_hat, index=None, names=None, container=None):
+        """A DataFrame with the training columns and dtypes, in the training
+        frame's library: each categorical entry its block's most likely
+        level, integer columns rounded."""
+        frame = self.layout.decode(X_hat, index=index)
+        return frame if self.schema is None else self.schema.to_native(frame)
 
     def fill(self, original, X, imputed, unknown, empty):
-        frame = original
+        """``original`` with its missing entries filled, in its own library
+        and dtypes (a pandas frame when it is an array)."""
+        schema = frame_schema(original)
+        frame = original if schema is None else to_pandas(original)
         if not isinstance(frame, pd.DataFrame):
             frame = pd.DataFrame(np.asarray(frame, dtype=object),
                                  columns=[c.name for c in self.layout.columns])
@@ -324,4 +337,4 @@ class TableColumns(NumericColumns):
         for j in np.flatnonzero(empty):  # as for arrays: zeros
             column = filled.columns[j]
             filled[column] = pd.Series(0, index=filled.index).astype(filled[column].dtype)
-        return filled
+        return filled if schema is None else schema.to_native(filled)

@@ -8,6 +8,7 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted, v
 from ._base import BaseAutoencoder
 from ._columns import NumericColumns
 from ._docs import fill_doc
+from ._frames import to_pandas
 from ._scaling import fit_scaler
 from ._transformer import CodesMixin
 from ._validation import _check_dataframe_dtypes, check_image_shape, check_X
@@ -228,6 +229,7 @@ class EncoderDecoderRegressor(CodesMixin, RegressorMixin, BaseAutoencoder):
     # ------------------------------------------------------------- hooks
 
     def _validate_data(self, X, y, reset):
+        y = to_pandas(y, self)
         _check_dataframe_dtypes(y, self)
         if y is None:
             raise ValueError(

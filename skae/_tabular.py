@@ -66,17 +66,40 @@ def _plain(value):
 
 
 def _dtype_spec(dtype):
-    """A dtype as plain data: a string, or the categories of a categorical
-    dtype (so that pickle and skops store no pandas object)."""
+    """A dtype as plain data, so that pickle and skops store no pandas or
+    pyarrow object: a string, or a list naming the kind of dtype and what
+    rebuilds it exactly (a categorical dtype's categories; a string dtype's
+    storage and missing value; a pyarrow type, dictionary-encoded or not)."""
     if isinstance(dtype, pd.CategoricalDtype):
         return ["category", [_plain(c) for c in dtype.categories], bool(dtype.ordered)]
+    if isinstance(dtype, pd.StringDtype):
+        return ["string", str(dtype.storage), getattr(dtype, "na_value", pd.NA) is pd.NA]
+    if isinstance(dtype, getattr(pd, "ArrowDtype", ())):
+        arrow = dtype.pyarrow_dtype
+        if hasattr(arrow, "index_type"):  # dictionary-encoded: pyarrow's categorical
+            return ["arrow-dictionary", str(arrow.index_type), str(arrow.value_type),
+                    bool(arrow.ordered)]
+        return ["arrow", str(arrow)]
     return str(dtype)
 
 
 def _dtype_from_spec(spec):
-    if isinstance(spec, list):
+    if not isinstance(spec, list):
+        return pd.api.types.pandas_dtype(spec)
+    kind = spec[0]
+    if kind == "category":
         return pd.CategoricalDtype(spec[1], ordered=spec[2])
-    return pd.api.types.pandas_dtype(spec)
+    if kind == "string":
+        try:
+            return pd.StringDtype(spec[1], na_value=pd.NA if spec[2] else np.nan)
+        except TypeError:  # pandas < 2.3: one missing value, pd.NA
+            return pd.StringDtype(spec[1])
+    import pyarrow as pa
+
+    if kind == "arrow-dictionary":
+        return pd.ArrowDtype(pa.dictionary(pa.type_for_alias(spec[1]),
+                                           pa.type_for_alias(spec[2]), spec[3]))
+    return pd.ArrowDtype(pa.type_for_alias(spec[1]))
 
 
 class _Column:
@@ -337,6 +360,8 @@ def _categorical_output(values, dtype):
     """Levels as a column of the training column's dtype."""
     if isinstance(dtype, pd.CategoricalDtype):
         return pd.Categorical(values, dtype=dtype)
+    if isinstance(dtype, getattr(pd, "ArrowDtype", ())):
+        return _arrow_output(values, dtype.pyarrow_dtype)
     if pd.api.types.is_bool_dtype(dtype) and not isinstance(dtype, np.dtype):
         return pd.array(values, dtype=dtype)  # nullable "boolean"
     if dtype == bool:
@@ -344,3 +369,15 @@ def _categorical_output(values, dtype):
     if isinstance(dtype, pd.StringDtype):
         return pd.array(values, dtype=dtype)
     return values
+
+
+def _arrow_output(values, arrow_type):
+    """Levels as a pyarrow-backed column of ``arrow_type`` (a dictionary-encoded
+    one too, which pandas cannot build from values itself)."""
+    import pyarrow as pa
+
+    values = [None if pd.isna(v) else v for v in values]
+    if hasattr(arrow_type, "index_type"):
+        array = pa.array(values, type=arrow_type.value_type).dictionary_encode()
+        return pd.arrays.ArrowExtensionArray(array.cast(arrow_type))
+    return pd.arrays.ArrowExtensionArray(pa.array(values, type=arrow_type))

@@ -18,6 +18,11 @@ from ._docs import fill_doc
 from ._validation import check_X
 
 
+def _frame_container(dense):
+    """``set_output``'s container for the rebuilt rows: None for arrays."""
+    return None if dense == "default" else dense
+
+
 class CodesMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
     """``transform`` to codes, for the estimators whose output is a code."""
 
@@ -118,7 +123,7 @@ class AutoencoderTransformer(CodesMixin, BaseAutoencoder):
         return self._columns.decode(
             self._decode(Z, Z.dtype), index=getattr(X, "index", None),
             names=getattr(self, "feature_names_in_", None),
-            as_frame=_get_output_config("transform", self)["dense"] == "pandas",
+            container=_frame_container(_get_output_config("transform", self)["dense"]),
         )
 
     def score_samples(self, X):

@@ -14,6 +14,7 @@ from sklearn.utils.validation import validate_data
 
 from ._columns import NumericColumns, TableColumns
 from ._compat import _check_feature_names, _check_n_features
+from ._frames import frame_schema, to_pandas
 from ._tabular import TabularLayout, is_mixed_frame
 
 #: ``hidden_layer_sizes="auto"``: the widths of fully connected layers; with
@@ -51,6 +52,8 @@ def check_X(estimator, X, *, reset, allow_nan=False, return_unknown=False):
     their column's training shares. With ``return_unknown``, also returns
     where those entries are, per original column (None for numeric input).
     """
+    schema = frame_schema(X) if reset else None
+    X = to_pandas(X, estimator)
     if reset and is_mixed_frame(X):
         estimator._columns = TableColumns(TabularLayout(
             estimator.min_frequency, estimator.max_categories, estimator.handle_unknown
@@ -60,11 +63,14 @@ def check_X(estimator, X, *, reset, allow_nan=False, return_unknown=False):
     layout = getattr(estimator, "_columns", None) and estimator._columns.layout
     if layout is not None:
         X, unknown = _check_mixed(estimator, layout, X, reset=reset, allow_nan=allow_nan)
+        if reset:
+            estimator._columns.schema = schema
         return (X, unknown) if return_unknown else X
     _check_dataframe_dtypes(X, estimator)
     X = _check_numeric(estimator, X, reset=reset, allow_nan=allow_nan)
     if reset:
         estimator._columns = NumericColumns(X.shape[1])
+        estimator._columns.schema = schema
     return (X, None) if return_unknown else X
 
 

@@ -158,7 +158,7 @@ class VariationalAutoencoder(AutoencoderTransformer):
         codes = check_random_state(random_state).standard_normal((n_samples, self.n_components_))
         names = getattr(self, "feature_names_in_", None)
         return self._columns.decode(self._decode(codes, np.float64), names=names,
-                                    as_frame=names is not None)
+                                    container=None if names is None else "input")
 
     def _net_params(self):
         return {"beta": self.beta}

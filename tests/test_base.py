@@ -207,6 +207,10 @@ def test_concurrent_fits_with_one_seed_equal_the_sequential_fit(digits, cls, two
 
     sequential = fitted()
     concurrent = Parallel(n_jobs=3, backend="threading")(delayed(fitted)() for _ in range(3))
+    if cls is AutoencoderOutlierDetector:  # and in dask's threaded scheduler
+        dask = pytest.importorskip("dask")
+        concurrent += dask.compute(*[dask.delayed(fitted)() for _ in range(3)],
+                                   scheduler="threads", num_workers=3)
     for fit in concurrent:
         np.testing.assert_array_equal(fit.loss_curve_, sequential.loss_curve_)
         np.testing.assert_array_equal(output(fit, X), output(sequential, X))

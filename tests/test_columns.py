@@ -44,7 +44,7 @@ def test_numeric_decode_and_fill():
     columns = NumericColumns(2)
     X_hat = np.ones((2, 2))
     assert columns.decode(X_hat) is X_hat
-    frame = columns.decode(X_hat, names=["a", "b"], as_frame=True)
+    frame = columns.decode(X_hat, names=["a", "b"], container="pandas")
     assert list(frame.columns) == ["a", "b"]
     X = np.array([[np.nan, 1.0], [2.0, np.nan]])
     filled = columns.fill(X, X, np.full((2, 2), 7.0), None, np.array([False, False]))

@@ -7,8 +7,10 @@ check must pass, with no expected failures.
 import pytest
 from sklearn.utils.estimator_checks import (
     check_dataframe_column_names_consistency,
+    check_global_set_output_transform_polars,
     check_param_validation,
     check_set_output_transform,
+    check_set_output_transform_polars,
     parametrize_with_checks,
 )
 
@@ -75,6 +77,18 @@ def test_sklearn_compatible_estimator(estimator, check):
     "estimator", [ESTIMATORS[0], ESTIMATORS[3], ESTIMATORS[-2]], ids=lambda e: type(e).__name__
 )
 def test_named_checks(estimator, check):
+    check(type(estimator).__name__, estimator)
+
+
+@pytest.mark.parametrize(
+    "check", [check_set_output_transform_polars, check_global_set_output_transform_polars]
+)
+@pytest.mark.parametrize(
+    "estimator", [e for e in ESTIMATORS if hasattr(e, "transform")],
+    ids=lambda e: type(e).__name__,
+)
+def test_polars_set_output_checks(estimator, check):
+    pytest.importorskip("polars")
     check(type(estimator).__name__, estimator)
 
 

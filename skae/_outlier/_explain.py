@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
+from .._frames import like_input
 from .._validation import check_X
 
 
@@ -36,15 +37,13 @@ class ExplanationMixin:
         Returns
         -------
         contributions : ndarray or DataFrame of shape (n_samples, n_features)
-            A DataFrame with ``X``'s index and the training column names when
-            ``X`` is a DataFrame, else an ndarray.
+            A DataFrame of ``X``'s library with its column names when ``X`` is
+            a DataFrame (pandas: with ``X``'s index), else an ndarray.
         """
         check_is_fitted(self, "net_")
         X_valid, unknown = check_X(self, X, reset=False, return_unknown=True)
         contributions = self._parts(X_valid, unknown)[0]
-        if isinstance(X, pd.DataFrame):
-            return pd.DataFrame(contributions, index=X.index, columns=X.columns)
-        return contributions
+        return like_input(contributions, X, getattr(X, "columns", None))
 
     def code_distance(self, X):
         """The part of each row's outlyingness that no single column explains.
@@ -81,18 +80,19 @@ class ExplanationMixin:
         -------
         top : DataFrame of shape (n_samples, n_features)
             Column names (or indices, for arrays without names), with ``X``'s
-            index when ``X`` is a DataFrame.
+            index when ``X`` is a pandas DataFrame; a DataFrame of ``X``'s
+            library when it is another one (polars).
         """
         contributions = np.asarray(self.feature_contributions(X))
-        names = X.columns if isinstance(X, pd.DataFrame) else np.arange(self.n_features_in_)
+        names = getattr(X, "columns", None)
+        names = np.arange(self.n_features_in_) if names is None else list(names)
         n_features = min(n_features, self.n_features_in_)
         order = np.argsort(-contributions, axis=1, kind="stable")[:, :n_features]
-        index = X.index if isinstance(X, pd.DataFrame) else None
-        return pd.DataFrame(
-            np.asarray(names, dtype=object)[order],
-            index=index,
-            columns=[f"top_{i + 1}" for i in range(n_features)],
-        )
+        top = np.asarray(names, dtype=object)[order]
+        columns = [f"top_{i + 1}" for i in range(n_features)]
+        if hasattr(X, "columns") and not isinstance(X, pd.DataFrame):
+            return like_input(top, X, columns)  # a DataFrame of X's library
+        return pd.DataFrame(top, index=getattr(X, "index", None), columns=columns)
 
     def _rebuilt(self, X):
         """Codes of validated rows ``X`` and their reconstructions (float64).
