@@ -25,7 +25,8 @@ def apply_batched(module, fn, A, shape, dtype):
     (``torch_threads``): a fit training beside it on one thread would
     otherwise change the count, and the float rounding, of its products.
     """
-    module.eval()
+    if module.training:  # walking the module tree costs more than a small forward pass
+        module.eval()
     device = next(module.parameters()).device
     out = np.empty((len(A), *shape), dtype=dtype)
     with torch.inference_mode(), torch_threads(None):
