@@ -3,7 +3,7 @@
 from . import noise, penalties, plotting
 from ._denoising import DenoisingAutoencoder
 from ._imputer import AutoencoderImputer
-from ._outlier import AutoencoderOutlierDetector
+from ._outlier import AutoencoderOutlierDetector, OutlierClassifier, TunedOutlierDetector
 from ._regressor import EncoderDecoderRegressor
 from ._transformer import AutoencoderTransformer
 from ._variational import VariationalAutoencoder
@@ -16,6 +16,8 @@ __all__ = [
     "AutoencoderTransformer",
     "DenoisingAutoencoder",
     "EncoderDecoderRegressor",
+    "OutlierClassifier",
+    "TunedOutlierDetector",
     "VariationalAutoencoder",
     "noise",
     "penalties",

@@ -286,10 +286,11 @@ class BaseAutoencoder(
     def _check_params(self):
         """Hook: checks across parameters, before anything is trained."""
 
-    def _hold_out(self, X, rng):
-        """Hook: ``(rows to train on, rows kept aside or None)``; a subclass
-        may keep rows aside that nothing of the model may see (the
-        detector's calibration rows), handed to ``_after_fit``."""
+    def _hold_out(self, X, y, rng):
+        """Hook: ``(rows to train on, what is kept aside or None)``, given the
+        validated rows and the ``y`` passed to ``fit``; a subclass may keep
+        rows aside that nothing of the model may see (the detector's
+        calibration rows and known outliers), handed to ``_after_fit``."""
         return X, None
 
     def _resolve_n_components(self, n_features):
@@ -331,7 +332,7 @@ class BaseAutoencoder(
 
     def _after_fit(self, X, held_out=None):
         """Hook: fitted statistics of the training rows ``X`` (validated), and
-        of the rows ``_hold_out`` kept aside."""
+        of what ``_hold_out`` kept aside."""
 
     @property
     def _output_columns(self):

@@ -54,7 +54,7 @@ class _Run:
     X: Any  # validated training rows
     X_scaled: Any  # their float32 network input
     Y_scaled: Any  # the decoder's targets (None: the input)
-    held_out: Any  # rows kept aside by ``_hold_out`` (or None)
+    held_out: Any  # what ``_hold_out`` kept aside (or None)
     seed: int
     device: str
     streaming: bool
@@ -97,7 +97,7 @@ class TrainingPipelineMixin:
         check_data_range(self.loss, X if Y is None else Y, "X" if Y is None else "y")
         self._check_params()
         rng = check_random_state(self.random_state)
-        X, held_out = self._hold_out(X, rng)
+        X, held_out = self._hold_out(X, y, rng)
         hidden = self._check_same_architecture() if resume else self._setup(X, Y)
         run = _Run(X=X, X_scaled=None, Y_scaled=None, held_out=held_out, seed=0,
                    device=resolve_device(self.device), streaming=streaming, resume=resume,

@@ -6,6 +6,7 @@ what scikit-learn's ``_parameter_constraints`` say of each on its own.
 """
 
 import copy
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -270,3 +271,39 @@ def check_calibration(threshold, calibration_fraction, n_samples=None):
             "on; it needs at least 1 and 2. Pass more rows or another fraction."
         )
     return n_calibration
+
+
+def check_known_outliers(y, n_samples):
+    """The outlier detector's ``y`` as a boolean mask of the rows known to be
+    outliers, or None when no row is (``y`` None or all zeros).
+
+    A ``y`` of other values than 0 and 1 (class labels passed through a
+    pipeline, say) is no such mask: it is ignored with a warning, as
+    scikit-learn's unsupervised estimators ignore ``y``. A ``y`` that marks
+    every row is an error: nothing is left to learn what is normal from.
+    """
+    if y is None:
+        return None
+    y = np.asarray(y)
+    if y.ndim != 1 or len(y) != n_samples:
+        raise ValueError(
+            f"y must be one label per row of X: {n_samples} values, 1 for a row known "
+            f"to be an outlier and 0 for every other row; got an array of shape {y.shape}."
+        )
+    values = set(pd.unique(y).tolist())
+    if not values <= {0, 1}:
+        shown = sorted(values - {0, 1}, key=str)[:5]
+        warnings.warn(
+            "y marks the rows known to be outliers with 1 and every other row "
+            f"(unlabelled or known normal) with 0, but it holds {shown}: it is "
+            "ignored, and the detector is fitted without labels.",
+            UserWarning,
+        )
+        return None
+    known = y.astype(bool)
+    if n_samples - known.sum() < 2:
+        raise ValueError(
+            f"y marks {int(known.sum())} of the {n_samples} rows as known outliers; the "
+            "detector learns what is normal from the others and needs at least 2."
+        )
+    return known if known.any() else None

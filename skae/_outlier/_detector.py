@@ -4,20 +4,23 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import OutlierMixin
-from sklearn.utils.validation import check_is_fitted
 
 from .._base import BaseAutoencoder
 from .._compat import Interval, StrOptions
 from .._docs import fill_doc
 from .._engine.data import MaskEntries
 from .._training import AUTO_MAX_EPOCHS
-from .._validation import check_calibration, check_score_parts, check_X
+from .._validation import (
+    check_calibration,
+    check_known_outliers,
+    check_score_parts,
+)
 from ._explain import ExplanationMixin
+from ._contract import OutlierContractMixin
+from ._labels import LabelScore
 from ._score import SCORE_PARTS, OutlierScore
 from ._thresholds import (
-    benjamini_hochberg_level,
     conformal_offset,
-    conformal_pvalues,
     contamination_offset,
 )
 
@@ -26,7 +29,9 @@ AUTO_MASK_RATE = 0.3
 
 
 @fill_doc
-class AutoencoderOutlierDetector(ExplanationMixin, OutlierMixin, BaseAutoencoder):
+class AutoencoderOutlierDetector(
+    OutlierContractMixin, ExplanationMixin, OutlierMixin, BaseAutoencoder
+):
     """Unsupervised outlier detection with an autoencoder.
 
     An autoencoder learns to rebuild the training rows through a narrow
@@ -152,6 +157,15 @@ class AutoencoderOutlierDetector(ExplanationMixin, OutlierMixin, BaseAutoencoder
         training rows (on a mixed table, the Mahalanobis part's median divided
         by the numeric columns' share of the columns, the only ones it sees).
 
+    n_known_outliers_ : int
+        Rows ``fit`` was told are outliers (``y == 1``). With some, the
+        outlyingness blends the unsupervised parts with a gradient-boosted
+        classifier of the known outliers: both as normal scores of their ranks
+        among the training rows, the classifier's weight growing with the
+        number of known outliers (``skae._outlier._labels.LabelScore``);
+        ``feature_contributions`` and ``code_distance`` then explain the
+        unsupervised part.
+
     calibration_scores_ : ndarray of shape (n_calibration,)
         Outlyingness (minus ``score_samples``) of the held-out calibration
         rows, sorted; only with ``calibration_fraction``.
@@ -242,7 +256,55 @@ class AutoencoderOutlierDetector(ExplanationMixin, OutlierMixin, BaseAutoencoder
     ):
         self._store_params(locals())
 
+    def fit(self, X, y=None):
+        """Train the autoencoder on ``X`` and set the outlier threshold.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training rows; they may contain outliers.
+
+        y : array-like of shape (n_samples,) or None, default=None
+            Rows known to be outliers: 1 for those, 0 for every other row
+            (unlabelled or known normal), as in ADBench, DevNet and DeepSAD.
+            Known outliers are kept out of everything the detector learns as
+            normal, and a classifier of them is blended into the score
+            (``n_known_outliers_``). None, or all zeros, fits without labels.
+
+        Returns
+        -------
+        self : object
+            The fitted detector.
+        """
+        return super().fit(X, y)
+
+    def partial_fit(self, X, y=None, epochs=1):
+        """Train on one chunk of rows, continuing from the previous calls.
+
+        As ``fit``, on a stream: see ``AutoencoderTransformer.partial_fit``.
+        ``y`` marks this chunk's known outliers; the score's statistics, the
+        classifier of the known outliers and the threshold are this chunk's.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            One chunk of training rows.
+
+        y : array-like of shape (n_samples,) or None, default=None
+            1 for the chunk's rows known to be outliers, 0 for the others.
+
+        epochs : int, default=1
+            Passes over this chunk.
+
+        Returns
+        -------
+        self : object
+            The detector, trained on one more chunk.
+        """
+        return super().partial_fit(X, y, epochs=epochs)
+
     def _after_fit(self, X, held_out=None):
+        calibration, outliers = held_out or (None, None)
         self._min_probability = 1.0 / (len(X) + 1.0)
         terms, codes = self._column_terms(X)
         if self._columns.is_identity:
@@ -257,9 +319,15 @@ class AutoencoderOutlierDetector(ExplanationMixin, OutlierMixin, BaseAutoencoder
         for name in ("residual_scale_", "code_center_", "code_precision_", "part_scales_"):
             setattr(self, name, getattr(self._score, name))
         outlyingness = self._score.outlyingness(terms, codes, scaled)
+        self._label_score = None
+        self.n_known_outliers_ = 0 if outliers is None else len(outliers)
+        if outliers is not None:
+            self._label_score = LabelScore(random_state=self._stream_seed + self._n_chunks)
+            self._label_score.fit(scaled, self._standardised(outliers), outlyingness)
+            outlyingness = self._label_score.blend(outlyingness, scaled)
         self.offset_ = contamination_offset(outlyingness, self.contamination)
-        if held_out is not None:
-            self.calibration_scores_ = np.sort(-self._scores(held_out))
+        if calibration is not None:
+            self.calibration_scores_ = np.sort(-self._scores(calibration))
         if self.threshold == "pvalue":
             self.offset_ = conformal_offset(self.calibration_scores_, self.alpha)
 
@@ -267,102 +335,20 @@ class AutoencoderOutlierDetector(ExplanationMixin, OutlierMixin, BaseAutoencoder
         check_score_parts(self.score_parts, SCORE_PARTS)
         check_calibration(self.threshold, self.calibration_fraction)
 
-    def _hold_out(self, X, rng):
-        """Keep ``calibration_fraction`` of the rows aside for calibration."""
+    def _hold_out(self, X, y, rng):
+        """Keep the known outliers (``y == 1``) out of what is learned as
+        normal, and ``calibration_fraction`` of the other rows aside for
+        calibration: ``(training rows, (calibration rows, known outliers))``."""
+        known = check_known_outliers(y, len(X))
+        outliers = None
+        if known is not None:
+            X, outliers = X[~known], X[known]
         n_calibration = check_calibration(self.threshold, self.calibration_fraction, len(X))
         if not n_calibration:
-            return X, None
+            return X, None if outliers is None else (None, outliers)
         order = rng.permutation(len(X))
-        return X[np.sort(order[n_calibration:])], X[np.sort(order[:n_calibration])]
-
-    def score_samples(self, X):
-        """Minus the outlyingness of each row: higher is more normal.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to score.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,)
-            Minus the row's outlyingness: the sum of its
-            ``feature_contributions`` and its ``code_distance``, in float64.
-        """
-        check_is_fitted(self, "net_")
-        return self._scores(*check_X(self, X, reset=False, return_unknown=True))
-
-    def decision_function(self, X):
-        """``score_samples(X) - offset_``: negative for the rows ``predict`` flags.
-
-        With ``threshold="fdr"`` the offset is that of the batch: the
-        outlyingness above which Benjamini-Hochberg flags rows of ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to score.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,)
-            Negative for outliers, positive for inliers.
-        """
-        scores = self.score_samples(X)
-        if self.threshold == "fdr":
-            return scores - conformal_offset(self.calibration_scores_, self._bh_level(scores))
-        return scores - self.offset_
-
-    def score_pvalues(self, X):
-        """Conformal p-value of each row: small for outlying rows.
-
-        ``(1 + k) / (n + 1)``, with ``k`` the number of the ``n`` held-out
-        calibration rows (``calibration_fraction``) at least as outlying as
-        the row. For a row drawn like the clean training rows, ``P(p <= a)
-        <= a`` for every ``a`` (the split-conformal guarantee, exact for any
-        data and any model). Outliers among the calibration rows only make
-        the p-values of clean rows larger (conservative).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to test.
-
-        Returns
-        -------
-        pvalues : ndarray of shape (n_samples,)
-            In (0, 1], non-increasing in the row's outlyingness.
-        """
-        check_is_fitted(self, "net_")
-        if not hasattr(self, "calibration_scores_"):
-            raise AttributeError(
-                "score_pvalues needs calibration rows the model never saw: fit with "
-                "calibration_fraction=0.2, for example."
-            )
-        return self._pvalues(self.score_samples(X))
-
-    def _pvalues(self, scores):
-        return conformal_pvalues(self.calibration_scores_, -scores)
-
-    def _bh_level(self, scores):
-        """The p-value threshold Benjamini-Hochberg sets at rate ``alpha`` for
-        the batch of rows with these scores."""
-        return benjamini_hochberg_level(self._pvalues(scores), self.alpha)
-
-    def predict(self, X):
-        """-1 for outliers and +1 for inliers.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to classify.
-
-        Returns
-        -------
-        labels : ndarray of shape (n_samples,)
-            -1 for outliers, +1 for inliers.
-        """
-        return np.where(self.decision_function(X) < 0, -1, 1)
+        calibration = X[np.sort(order[:n_calibration])]
+        return X[np.sort(order[n_calibration:])], (calibration, outliers)
 
     @property
     def _score_parts(self):

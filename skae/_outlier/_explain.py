@@ -141,5 +141,9 @@ class ExplanationMixin:
         return self._score.score_parts(terms, codes, scaled, by_column=by_column)
 
     def _scores(self, X, unknown=None):
+        """Minus each row's outlyingness: the sum of its parts, blended with
+        the score learned from known outliers when ``fit`` had some."""
         totals, code_term = self._parts(X, unknown, by_column=False)
-        return -(totals + code_term)
+        if getattr(self, "_label_score", None) is None:
+            return -(totals + code_term)
+        return -self._label_score.blend(totals + code_term, self._standardised(X))

@@ -1,0 +1,229 @@
+"""Outlier detection when some outliers are known: ADBench's semi-supervised protocol.
+
+For each ``.npz`` set in ``--data`` and each seed: a stratified 70/30 split,
+the training part capped at 20,000 rows (the test part at 10,000) and
+standardised on the training part; the labels of a share ``la`` of the
+training outliers are revealed (at least one): ``y = 1`` for those, 0 for
+every other training row. Each method scores the test part; ROC-AUC and
+average precision are averaged over the seeds.
+
+Methods, in the same run: skae without labels, skae with them
+(``fit(X, y)``), ``HistGradientBoostingClassifier(class_weight="balanced")``
+on the same ``y``, and ``IsolationForest``. For skae with labels the blend's
+shrinkage ``K`` (the classifier's weight is ``n / (n + K)`` for ``n`` known
+outliers; the estimator's is the square root of its training rows) is also
+varied after the fit, as constants, and a leave-half-out figure chooses
+``K`` on half the sets and reports it on the other half.
+
+    python benchmarks/bench_semisupervised.py --data ../shared/data/od
+
+``--thresholds``: at ``la = 0.1``, a labelled validation set of 10% of the
+training rows (both classes, stratified) is held out; skae is fitted with
+labels on the rest and its threshold tuned for F1 on the validation rows
+(``TunedThresholdClassifierCV`` on ``OutlierClassifier``, ``cv="prefit"``).
+Reported: the test F1 of that threshold, of the best threshold any could be
+on the test rows (the oracle), and of ``contamination="auto"``.
+"""
+
+import argparse
+import json
+import pathlib
+import warnings
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.ensemble import HistGradientBoostingClassifier, IsolationForest
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+
+SHARES = (0.01, 0.1, 0.5)
+SHRINKAGES = (0.0, 1.0, 3.0, 10.0, 30.0, 100.0, np.inf)
+
+
+def reveal(y_train, share, seed):
+    """``y`` with the labels of ``share`` of the training outliers (at least one)."""
+    outliers = np.flatnonzero(y_train == 1)
+    k = max(1, int(round(share * len(outliers))))
+    y = np.zeros(len(y_train), int)
+    y[np.random.RandomState(seed).choice(outliers, k, replace=False)] = 1
+    return y
+
+
+def _scores(y, score):
+    return [float(roc_auc_score(y, score)), float(average_precision_score(y, score))]
+
+
+def skae_with_labels(X_train, y, X_test, y_test, seed):
+    """skae fitted with labels, its test scores for each shrinkage."""
+    from skae import AutoencoderOutlierDetector
+    from skae._validation import check_X
+
+    detector = AutoencoderOutlierDetector(random_state=seed).fit(X_train, y)
+    X_valid = check_X(detector, X_test, reset=False)
+    totals, code = detector._parts(X_valid, None, by_column=False)
+    labels = detector._label_score
+    unsupervised = labels.unsupervised_.transform(totals + code)
+    supervised = labels.supervised_.transform(
+        labels.model_.decision_function(detector._standardised(X_valid)))
+    out = {"skae+labels": _scores(y_test, -detector.score_samples(X_test))}
+    n = labels.n_outliers_
+    for K in SHRINKAGES:
+        w = 1.0 if K == 0 else n / (n + K)
+        out[f"skae+labels:K={K:g}"] = _scores(y_test, (1 - w) * unsupervised + w * supervised)
+    return out
+
+
+def _split(path, seed):
+    """ADBench's split of one set: stratified 70/30, capped, standardised."""
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    from bench_outliers import MAX_TEST, MAX_TRAIN
+
+    data = np.load(path)
+    X, y_all = data["X"].astype(np.float64), data["y"].astype(int)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y_all, test_size=0.3, stratify=y_all, random_state=seed)
+    if len(X_train) > MAX_TRAIN:
+        X_train, _, y_train, _ = train_test_split(
+            X_train, y_train, train_size=MAX_TRAIN, stratify=y_train, random_state=seed)
+    if len(X_test) > MAX_TEST:
+        X_test, _, y_test, _ = train_test_split(
+            X_test, y_test, train_size=MAX_TEST, stratify=y_test, random_state=seed)
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+
+
+def run_task(path, seed, cache):
+    """One set and seed, kept in the folder ``cache`` (a rerun reads it)."""
+    done = pathlib.Path(cache) / f"{path.stem}_{seed}.json"
+    if done.exists():
+        return path.stem, seed, json.loads(done.read_text())
+    import torch
+
+    torch.set_num_threads(1)
+    warnings.simplefilter("ignore")
+    from skae import AutoencoderOutlierDetector
+
+    X_train, X_test, y_train, y_test = _split(path, seed)
+    results = {}
+    plain = AutoencoderOutlierDetector(random_state=seed).fit(X_train)
+    results["skae"] = _scores(y_test, -plain.score_samples(X_test))
+    forest = IsolationForest(random_state=seed).fit(X_train)
+    results["IsolationForest"] = _scores(y_test, -forest.score_samples(X_test))
+    for share in SHARES:
+        y = reveal(y_train, share, seed)
+        for name, value in skae_with_labels(X_train, y, X_test, y_test, seed).items():
+            results[f"{name}|la={share}"] = value
+        # Its early stopping holds out a stratified share: with one known
+        # outlier it cannot, and trains without.
+        boosted = HistGradientBoostingClassifier(
+            class_weight="balanced", random_state=seed,
+            early_stopping="auto" if y.sum() >= 2 else False)
+        boosted.fit(X_train, y)
+        results[f"HGB|la={share}"] = _scores(y_test, boosted.decision_function(X_test))
+    done.write_text(json.dumps(results))
+    return path.stem, seed, results
+
+
+def threshold_task(path, seed, cache, share=0.1):
+    """Test F1 of the tuned threshold, the oracle's and contamination's."""
+    done = pathlib.Path(cache) / f"thresholds_{path.stem}_{seed}.json"
+    if done.exists():
+        return path.stem, seed, json.loads(done.read_text())
+    import torch
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.metrics import f1_score, precision_recall_curve
+    from sklearn.model_selection import TunedThresholdClassifierCV, train_test_split
+
+    from skae import AutoencoderOutlierDetector, OutlierClassifier
+
+    torch.set_num_threads(1)
+    warnings.simplefilter("ignore")
+    X_train, X_test, y_train, y_test = _split(path, seed)
+    X_fit, X_valid, o_fit, o_valid = train_test_split(
+        X_train, y_train, test_size=0.1, stratify=y_train, random_state=seed)
+    y = reveal(o_fit, share, seed)
+    fitted = OutlierClassifier(AutoencoderOutlierDetector(random_state=seed)).fit(X_fit, y)
+    tuned = TunedThresholdClassifierCV(FrozenEstimator(fitted), scoring="f1", cv="prefit",
+                                       refit=False).fit(X_valid, o_valid)
+    outlyingness = fitted.decision_function(X_test)
+    precision, recall, _ = precision_recall_curve(y_test, outlyingness)
+    oracle = np.max(2 * precision * recall / np.maximum(precision + recall, 1e-12))
+    results = {"tuned": float(f1_score(y_test, tuned.predict(X_test))),
+               "oracle": float(oracle),
+               "contamination": float(f1_score(y_test, fitted.predict(X_test)))}
+    done.write_text(json.dumps(results))
+    return path.stem, seed, results
+
+
+def leave_half_out(table, names, sets, splits=50):
+    """Mean held-out ROC-AUC of choosing among ``names`` on half the sets."""
+    rng = np.random.RandomState(0)
+    held = []
+    for _ in range(splits):
+        half = rng.permutation(len(sets))[: len(sets) // 2]
+        a = [sets[i] for i in half]
+        b = [s for s in sets if s not in a]
+        for choose, report in ((a, b), (b, a)):
+            best = max(names, key=lambda n: np.mean([table[s][n] for s in choose]))
+            held.append(np.mean([table[s][best] for s in report]))
+    return float(np.mean(held))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--results", default="benchmarks/results/semisupervised.json")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--thresholds", action="store_true")
+    args = parser.parse_args()
+    paths = sorted(pathlib.Path(args.data).glob("*.npz"))
+    cache = pathlib.Path(args.results).with_suffix("")
+    cache.mkdir(parents=True, exist_ok=True)
+    if args.thresholds:
+        done = Parallel(n_jobs=args.jobs)(
+            delayed(threshold_task)(p, s, cache) for p in paths for s in args.seeds)
+        sets = sorted({name for name, _, _ in done})
+        means = {m: np.mean([np.mean([r[m] for n, _, r in done if n == s]) for s in sets])
+                 for m in ("tuned", "oracle", "contamination")}
+        ratio = np.mean([np.mean([r["tuned"] for n, _, r in done if n == s])
+                         / max(np.mean([r["oracle"] for n, _, r in done if n == s]), 1e-12)
+                         for s in sets])
+        print("| F1 on the test rows | mean over sets |")
+        print("|---|---|")
+        for m, v in means.items():
+            print(f"| {m} | {v:.3f} |")
+        print(f"| tuned / oracle (mean of per-set ratios) | {ratio:.3f} |")
+        return
+    done = Parallel(n_jobs=args.jobs)(
+        delayed(run_task)(p, s, cache) for p in paths for s in args.seeds)
+    raw = {f"{name}|{seed}": r for name, seed, r in done}
+    pathlib.Path(args.results).write_text(json.dumps(raw))
+    sets = sorted({name for name, _, _ in done})
+    methods = sorted({m for _, _, r in done for m in r})
+    # Mean over seeds per set and method: [auc, ap].
+    table = {s: {m: np.mean([r[m] for n, _, r in done if n == s], axis=0) for m in methods}
+             for s in sets}
+    print("| method | la | ROC-AUC | average precision |")
+    print("|---|---|---|---|")
+    for m in methods:
+        name, _, share = m.partition("|la=")
+        if ":K=" in name:
+            continue
+        auc = np.mean([table[s][m][0] for s in sets])
+        ap = np.mean([table[s][m][1] for s in sets])
+        print(f"| {name} | {share or '-'} | {auc:.3f} | {ap:.3f} |")
+    print()
+    print("| la | " + " | ".join(f"K={K:g}" for K in SHRINKAGES) + " | leave-half-out |")
+    print("|---|" + "---|" * (len(SHRINKAGES) + 1))
+    aucs = {s: {m: table[s][m][0] for m in methods} for s in sets}
+    for share in SHARES:
+        names = [f"skae+labels:K={K:g}|la={share}" for K in SHRINKAGES]
+        cells = [f"{np.mean([aucs[s][n] for s in sets]):.3f}" for n in names]
+        print(f"| {share} | " + " | ".join(cells) + f" | {leave_half_out(aucs, names, sets):.3f} |")
+
+
+if __name__ == "__main__":
+    main()
