@@ -3,9 +3,10 @@
 When ``fit`` is given labels, a gradient-boosted classifier learns the known
 outliers against the other training rows, on the detector's scaled columns.
 Its log-odds are blended with the unsupervised outlyingness, both as normal
-scores of their ranks among the training rows, with a weight that grows with the number of
-known outliers against the square root of the number of rows: with a few,
-the unsupervised score decides almost alone; with many, the classifier does.
+scores of their ranks among the training rows, with a weight that grows with
+the number of known outliers against the square root of the number of rows:
+with a few, the unsupervised score decides almost alone; with many, the
+classifier does.
 """
 
 import numpy as np

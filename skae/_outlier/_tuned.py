@@ -10,7 +10,9 @@ the tuned threshold.
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, OutlierMixin, clone
+from sklearn.metrics import accuracy_score
 from sklearn.model_selection import TunedThresholdClassifierCV
+from sklearn.utils import metadata_routing
 from sklearn.utils.validation import check_is_fitted
 
 
@@ -38,6 +40,9 @@ class OutlierClassifier(ClassifierMixin, BaseEstimator):
         ``[0, 1]``: inliers, outliers.
     """
 
+    # ``score`` takes no sample weights: no ``set_score_request`` is made.
+    __metadata_request__score = {"sample_weight": metadata_routing.UNUSED}
+
     def __init__(self, detector):
         self.detector = detector
 
@@ -57,6 +62,24 @@ class OutlierClassifier(ClassifierMixin, BaseEstimator):
         """1 for the rows the detector flags, 0 for the others."""
         check_is_fitted(self, "detector_")
         return (self.detector_.predict(X) == -1).astype(int)
+
+    def score(self, X, y):
+        """The share of rows whose outlier label (1) or not (0) ``predict`` gets right.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows.
+
+        y : array-like of shape (n_samples,)
+            1 for outliers, 0 for the other rows.
+
+        Returns
+        -------
+        score : float
+            The accuracy of ``predict(X)``.
+        """
+        return float(accuracy_score(y, self.predict(X)))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
