@@ -58,9 +58,9 @@ def _check_columns(frame, estimator):
 
 
 def to_pandas(X, estimator=None):
-    """``X`` as pandas when it is a DataFrame of another library, else as it
-    is; a new object either way only where a conversion was made, so the
-    caller's frame is never modified."""
+    """``X`` as pandas when it is a DataFrame (or Series) of another library,
+    after checking its columns; else ``X`` itself. The caller's object is
+    never modified."""
     frame = _narwhals_frame(X)
     if frame is None:
         return X
