@@ -94,15 +94,21 @@ def _split(path, seed):
     return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
 
 
-def run_task(path, seed, cache):
-    """One set and seed, kept in the folder ``cache`` (a rerun reads it)."""
-    done = pathlib.Path(cache) / f"{path.stem}_{seed}.json"
-    if done.exists():
-        return path.stem, seed, json.loads(done.read_text())
-    import torch
+def cached(task, prefix, path, seed, cache):
+    """``(set, seed, task(path, seed))``, kept in the folder ``cache`` as
+    ``<prefix><set>_<seed>.json``: a rerun reads it instead of fitting."""
+    done = pathlib.Path(cache) / f"{prefix}{path.stem}_{seed}.json"
+    if not done.exists():
+        import torch
 
-    torch.set_num_threads(1)
-    warnings.simplefilter("ignore")
+        torch.set_num_threads(1)
+        warnings.simplefilter("ignore")
+        done.write_text(json.dumps(task(path, seed)))
+    return path.stem, seed, json.loads(done.read_text())
+
+
+def run_task(path, seed):
+    """Every method's test scores on one set and seed."""
     from skae import AutoencoderOutlierDetector
 
     X_train, X_test, y_train, y_test = _split(path, seed)
@@ -122,24 +128,17 @@ def run_task(path, seed, cache):
             early_stopping="auto" if y.sum() >= 2 else False)
         boosted.fit(X_train, y)
         results[f"HGB|la={share}"] = _scores(y_test, boosted.decision_function(X_test))
-    done.write_text(json.dumps(results))
-    return path.stem, seed, results
+    return results
 
 
-def threshold_task(path, seed, cache, share=0.1):
+def threshold_task(path, seed, share=0.1):
     """Test F1 of the tuned threshold, the oracle's and contamination's."""
-    done = pathlib.Path(cache) / f"thresholds_{path.stem}_{seed}.json"
-    if done.exists():
-        return path.stem, seed, json.loads(done.read_text())
-    import torch
     from sklearn.frozen import FrozenEstimator
     from sklearn.metrics import f1_score, precision_recall_curve
     from sklearn.model_selection import TunedThresholdClassifierCV, train_test_split
 
     from skae import AutoencoderOutlierDetector, OutlierClassifier
 
-    torch.set_num_threads(1)
-    warnings.simplefilter("ignore")
     X_train, X_test, y_train, y_test = _split(path, seed)
     X_fit, X_valid, o_fit, o_valid = train_test_split(
         X_train, y_train, test_size=0.1, stratify=y_train, random_state=seed)
@@ -150,11 +149,9 @@ def threshold_task(path, seed, cache, share=0.1):
     outlyingness = fitted.decision_function(X_test)
     precision, recall, _ = precision_recall_curve(y_test, outlyingness)
     oracle = np.max(2 * precision * recall / np.maximum(precision + recall, 1e-12))
-    results = {"tuned": float(f1_score(y_test, tuned.predict(X_test))),
-               "oracle": float(oracle),
-               "contamination": float(f1_score(y_test, fitted.predict(X_test)))}
-    done.write_text(json.dumps(results))
-    return path.stem, seed, results
+    return {"tuned": float(f1_score(y_test, tuned.predict(X_test))),
+            "oracle": float(oracle),
+            "contamination": float(f1_score(y_test, fitted.predict(X_test)))}
 
 
 def leave_half_out(table, names, sets, splits=50):
@@ -184,7 +181,8 @@ def main():
     cache.mkdir(parents=True, exist_ok=True)
     if args.thresholds:
         done = Parallel(n_jobs=args.jobs)(
-            delayed(threshold_task)(p, s, cache) for p in paths for s in args.seeds)
+            delayed(cached)(threshold_task, "thresholds_", p, s, cache)
+            for p in paths for s in args.seeds)
         sets = sorted({name for name, _, _ in done})
         means = {m: np.mean([np.mean([r[m] for n, _, r in done if n == s]) for s in sets])
                  for m in ("tuned", "oracle", "contamination")}
@@ -198,7 +196,7 @@ def main():
         print(f"| tuned / oracle (mean of per-set ratios) | {ratio:.3f} |")
         return
     done = Parallel(n_jobs=args.jobs)(
-        delayed(run_task)(p, s, cache) for p in paths for s in args.seeds)
+        delayed(cached)(run_task, "", p, s, cache) for p in paths for s in args.seeds)
     raw = {f"{name}|{seed}": r for name, seed, r in done}
     pathlib.Path(args.results).write_text(json.dumps(raw))
     sets = sorted({name for name, _, _ in done})

@@ -133,17 +133,21 @@ class ExplanationMixin:
         """Validated rows in the network's input units (float64, unclipped)."""
         return (np.asarray(X, dtype=np.float64) - self.center_) / self.scale_
 
-    def _parts(self, X, unknown=None, by_column=True):
+    def _parts(self, X, unknown=None, by_column=True, scaled=None):
         """Per-column terms and the code term of each row's outlyingness
-        (``OutlierScore.score_parts``)."""
+        (``OutlierScore.score_parts``); ``scaled``: ``_standardised(X)``,
+        when the caller has it."""
         terms, codes = self._column_terms(X, unknown)
-        scaled = self._standardised(X) if self._score.needs_rows else None
+        if scaled is None and self._score.needs_rows:
+            scaled = self._standardised(X)
         return self._score.score_parts(terms, codes, scaled, by_column=by_column)
 
     def _scores(self, X, unknown=None):
         """Minus each row's outlyingness: the sum of its parts, blended with
         the score learned from known outliers when ``fit`` had some."""
-        totals, code_term = self._parts(X, unknown, by_column=False)
-        if getattr(self, "_label_score", None) is None:
+        labels = getattr(self, "_label_score", None)
+        scaled = None if labels is None else self._standardised(X)
+        totals, code_term = self._parts(X, unknown, by_column=False, scaled=scaled)
+        if labels is None:
             return -(totals + code_term)
-        return -self._label_score.blend(totals + code_term, self._standardised(X))
+        return -labels.blend(totals + code_term, scaled)
