@@ -42,7 +42,7 @@ def _fitted(operator):
 
 
 def _inverse(scope, operator):
-    return bool(scope.get_options(operator.raw_operator, dict(inverse_transform=False))
+    return bool(scope.get_options(operator.raw_operator, {"inverse_transform": False})
                 ["inverse_transform"])
 
 

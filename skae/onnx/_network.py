@@ -13,8 +13,8 @@ from torch import nn
 
 from .._engine.layers import KERNEL, PADDING, STRIDE
 
-_CONVOLUTION = dict(kernel_shape=[KERNEL, KERNEL], strides=[STRIDE, STRIDE],
-                    pads=[PADDING] * 4)
+_CONVOLUTION = {"kernel_shape": [KERNEL, KERNEL], "strides": [STRIDE, STRIDE],
+                "pads": [PADDING] * 4}
 
 
 def _array(tensor):
