@@ -31,7 +31,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import skae
-import skae.onnx  # noqa: F401  (registers skae's converters)
+import skae.onnx  # registers skae's converters
 
 
 def per_call(f, calls):
@@ -91,8 +91,8 @@ def main():
         for name, ways in methods.items():
             for way, method in ways.items():
                 method(X[:1])  # warm
-                timings[name, way, "1 row"].append(per_call(lambda: method(X[:1]), 300))
-                timings[name, way, "10,000 rows"].append(per_call(lambda: method(rows), 3))
+                timings[name, way, "1 row"].append(per_call(lambda m=method: m(X[:1]), 300))
+                timings[name, way, "10,000 rows"].append(per_call(lambda m=method: m(rows), 3))
 
     print("| pipeline | 1 row: Python (ms) | onnxruntime (ms) | onnxruntime / Python "
           "| 10,000 rows: Python (ms) | onnxruntime (ms) | onnxruntime / Python |")

@@ -30,9 +30,9 @@ from skae import (
 pytest.importorskip("onnxruntime")
 skl2onnx = pytest.importorskip("skl2onnx")
 
-import onnxruntime as ort  # noqa: E402
+import onnxruntime as ort
 
-import skae.onnx  # noqa: E402, F401  (registers the converters)
+import skae.onnx  # noqa: F401  (registers the converters)
 
 FAST = {"max_epochs": 3, "random_state": 0}
 
@@ -47,8 +47,8 @@ def feeds(sess, X):
     if not isinstance(X, pd.DataFrame):
         return {sess.get_inputs()[0].name: X}
     out = {}
-    for column in sess.get_inputs():
-        values = X[[column.name]].to_numpy()
+    for column, name in zip(sess.get_inputs(), X.columns):
+        values = X[[name]].to_numpy()
         out[column.name] = values.astype(str) if column.type == "tensor(string)" else values
     return out
 
@@ -166,6 +166,22 @@ def test_detector_labels_and_scores(split, params, dtype):
     assert_close(scores, model.decision_function(test)[:, None].astype(dtype))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("threshold", ["pvalue", "fdr"])
+def test_pvalues_and_batch_threshold(split, threshold, dtype):
+    """The p-values output, and ``threshold="fdr"``'s threshold of each batch."""
+    train, test = (X.astype(dtype) for X in split)
+    model = AutoencoderOutlierDetector(threshold=threshold, calibration_fraction=0.3,
+                                       alpha=0.2, **FAST).fit(train)
+    sess = session(model, train[:1], options={id(model): {"pvalues": True}})
+    for rows in (np.r_[test, test[:10] + 3.0], test[:1], test[:1] + 5.0):
+        label, scores, pvalues = run(sess, rows)
+        np.testing.assert_array_equal(label, model.predict(rows))
+        assert_close(pvalues, model.score_pvalues(rows).astype(dtype))
+        assert_close(scores, model.decision_function(rows)[:, None].astype(dtype))
+    assert (label == -1).all()
+
+
 @pytest.mark.parametrize("cls", [AutoencoderTransformer, DenoisingAutoencoder])
 def test_wide_table_principal_map(cls):
     """A wide table's decoder rebuilds principal coordinates (``PrincipalMap``)."""
@@ -279,11 +295,10 @@ def test_unfitted_estimator_is_refused(split):
         skl2onnx.to_onnx(AutoencoderTransformer(2), split[0][:1].astype(np.float32))
 
 
-def test_batch_threshold_is_refused(split):
-    model = AutoencoderOutlierDetector(threshold="fdr", calibration_fraction=0.3, **FAST)
-    model.fit(split[0])
-    with pytest.raises(ValueError, match='threshold="fdr" cannot be exported'):
-        skl2onnx.to_onnx(model, split[0][:1])
+def test_pvalues_need_calibration_rows(split):
+    model = AutoencoderOutlierDetector(**FAST).fit(split[0])
+    with pytest.raises(ValueError, match="pvalues output needs calibration rows"):
+        skl2onnx.to_onnx(model, split[0][:1], options={id(model): {"pvalues": True}})
 
 
 def test_detector_with_known_outliers_is_refused(split):

@@ -3,7 +3,7 @@
 One converter per kind of output: codes (the transformers' ``transform``;
 with the ``inverse_transform`` option, rows from codes), filled rows (the
 imputer), targets (the regressor's ``predict``) and the detector's labels
-and scores. ``register`` hands them to skl2onnx with
+and scores (with the ``pvalues`` option, its p-values too). ``register`` hands them to skl2onnx with
 ``update_registered_converter``, so that ``skl2onnx.to_onnx`` converts skae's
 estimators alone and inside ``Pipeline`` and ``ColumnTransformer``.
 """
@@ -28,6 +28,8 @@ from ._outlier import check_exportable, convert_detector
 
 #: The options of the transformers' converter.
 TRANSFORMER_OPTIONS = {"inverse_transform": [False, True]}
+#: The options of the detector's converter: a third output, the p-values.
+DETECTOR_OPTIONS = {"pvalues": [False, True]}
 
 
 def _tensor_type(dtype, shape):
@@ -123,17 +125,35 @@ def _convert_regressor(scope, operator, container):
     g.identity(out, operator.outputs[0].full_name)
 
 
+def _pvalues_option(scope, detector):
+    return bool(scope.get_options(detector, {"pvalues": False})["pvalues"])
+
+
+def _parse_detector(scope, model, inputs, custom_parsers=None):
+    """Outputs ``label`` and ``scores`` (as skl2onnx's ``IsolationForest``),
+    and ``pvalues`` with the option."""
+    operator = scope.declare_local_operator("SkaeAutoencoderOutlierDetector", model)
+    operator.inputs = inputs
+    names = ["label", "scores"] + (["pvalues"] if _pvalues_option(scope, model) else [])
+    for name in names:
+        operator.outputs.append(scope.declare_local_variable(name, FloatTensorType()))
+    return operator.outputs
+
+
 def _detector_shape(operator):
     detector = _fitted(operator)
     check_inputs(operator)
-    check_exportable(detector)
-    n = _n_rows(operator)
+    pvalues = len(operator.outputs) == 3
+    check_exportable(detector, pvalues)
+    n, dtype = _n_rows(operator), rows_dtype(operator)
     operator.outputs[0].type = Int64TensorType([n])
-    operator.outputs[1].type = _tensor_type(rows_dtype(operator), [n, 1])
+    operator.outputs[1].type = _tensor_type(dtype, [n, 1])
+    if pvalues:
+        operator.outputs[2].type = _tensor_type(dtype, [n])
 
 
 def _convert_detector(scope, operator, container):
-    convert_detector(Graph(scope, container), operator)
+    convert_detector(Graph(scope, container), operator, pvalues=len(operator.outputs) == 3)
 
 
 def register():
@@ -146,4 +166,5 @@ def register():
     update_registered_converter(EncoderDecoderRegressor, "SkaeEncoderDecoderRegressor",
                                 _regressor_shape, _convert_regressor)
     update_registered_converter(AutoencoderOutlierDetector, "SkaeAutoencoderOutlierDetector",
-                                _detector_shape, _convert_detector)
+                                _detector_shape, _convert_detector, parser=_parse_detector,
+                                options=DETECTOR_OPTIONS)

@@ -4,9 +4,12 @@ The graph computes what ``AutoencoderOutlierDetector.decision_function``
 and ``predict`` do: each column's term from the reconstruction (with
 ``mask_rate``, from the row with that column hidden: every column's pass in
 one batch), the code's Mahalanobis distance, the robust Mahalanobis and the
-nearest-rows parts, each over its typical value, and the threshold
+nearest-rows parts, each over its typical value, and the threshold:
 ``offset_`` (from ``contamination``, or the p-value threshold of the
-calibration rows). After the network, in float64, as the Python methods.
+calibration rows), or with ``threshold="fdr"`` the Benjamini-Hochberg
+threshold of each batch, from the conformal p-values (an output of their
+own with the ``pvalues`` option). After the network, in float64, as the
+Python methods.
 """
 
 import numpy as np
@@ -18,13 +21,12 @@ from ._inputs import encoded_rows, rows_dtype
 DOUBLE = TensorProto.DOUBLE
 
 
-def check_exportable(detector):
+def check_exportable(detector, pvalues=False):
     """Raise for the options whose score the graph cannot compute."""
-    if detector.threshold == "fdr":
+    if pvalues and not hasattr(detector, "calibration_scores_"):
         raise ValueError(
-            'threshold="fdr" cannot be exported to ONNX: its threshold depends on '
-            "each batch of rows (Benjamini-Hochberg over the batch). Export the "
-            'detector with threshold="pvalue", whose threshold is fixed at fit.'
+            "The pvalues output needs calibration rows: fit the detector with "
+            "calibration_fraction=0.2, for example."
         )
     if getattr(detector, "_label_score", None) is not None:
         raise ValueError(
@@ -140,14 +142,55 @@ def outlyingness(g, detector, x, unknown, dtype):
     return total if code_term is None else g.add(total, code_term)
 
 
-def convert_detector(g, operator):
-    """``label`` (``predict``: +1 / -1) and ``scores`` (``decision_function``)."""
+def _pvalues(g, detector, outlying):
+    """``score_pvalues``: ``(1 + k) / (n + 1)``, ``k`` the calibration rows at
+    least as outlying as the row."""
+    calibration = detector.calibration_scores_  # their outlyingness
+    at_least = g.op("GreaterOrEqual", g.const(calibration[None, :], np.float64),
+                    g.reshape(outlying, [-1, 1]))
+    count = g.reduce_sum(g.to(at_least, DOUBLE), 1)
+    n = len(calibration)
+    return g.div(g.add(count, g.const(1.0, np.float64)), g.const(n + 1.0, np.float64))
+
+
+def _batch_offset(g, detector, pvalues):
+    """The offset ``threshold="fdr"`` sets on the batch: ``conformal_offset``
+    at the Benjamini-Hochberg level of its p-values."""
+    n_rows = g.op("Shape", pvalues)
+    ascending = g.op("TopK", pvalues, n_rows, axis=0, largest=0, n_outputs=2)[0]
+    rank = g.op("Range", g.const(1, np.int64), g.add(g.op("Squeeze", n_rows),
+                                                     g.const(1, np.int64)),
+                g.const(1, np.int64))
+    rank = g.to(rank, DOUBLE)
+    bound = g.div(g.mul(g.const(detector.alpha, np.float64), rank), g.to(n_rows, DOUBLE))
+    below = g.op("LessOrEqual", ascending, bound)
+    level = g.op("ReduceMax", g.where(below, ascending, g.const(0.0, np.float64)),
+                 g.axes(0), keepdims=0)
+    descending = detector.calibration_scores_[::-1]  # their outlyingness
+    n = len(descending)
+    m = g.sub(g.op("Floor", g.add(g.mul(level, g.const(n + 1.0, np.float64)),
+                                  g.const(1e-9, np.float64))), g.const(1.0, np.float64))
+    index = g.to(g.op("Clip", m, g.const(0.0, np.float64), g.const(n - 1.0, np.float64)),
+                 TensorProto.INT64)
+    offset = g.op("Neg", g.op("Gather", g.const(descending, np.float64), index, axis=0))
+    none = g.op("Less", m, g.const(0.0, np.float64))
+    return g.where(none, g.const(-np.inf, np.float64), offset)
+
+
+def convert_detector(g, operator, pvalues=False):
+    """``label`` (``predict``: +1 / -1) and ``scores`` (``decision_function``),
+    and with ``pvalues`` the ``score_pvalues``."""
     detector = operator.raw_operator
-    check_exportable(detector)
+    check_exportable(detector, pvalues)
     dtype = rows_dtype(operator)
     x, unknown = encoded_rows(g, operator)
-    decision = g.op("Neg", g.add(outlyingness(g, detector, x, unknown, dtype),
-                                 g.const(detector.offset_, np.float64)))
+    outlying = outlyingness(g, detector, x, unknown, dtype)
+    p = _pvalues(g, detector, outlying) if pvalues or detector.threshold == "fdr" else None
+    if detector.threshold == "fdr":
+        offset = _batch_offset(g, detector, p)
+    else:
+        offset = g.const(detector.offset_, np.float64)
+    decision = g.op("Neg", g.add(outlying, offset))
     flagged = g.op("Less", decision, g.const(0.0, np.float64))
     label = g.where(flagged, g.const(-1, np.int64), g.const(1, np.int64))
     scores = g.reshape(decision, [-1, 1])
@@ -155,3 +198,6 @@ def convert_detector(g, operator):
         scores = g.to(scores, TensorProto.FLOAT)
     g.identity(label, operator.outputs[0].full_name)
     g.identity(scores, operator.outputs[1].full_name)
+    if pvalues:
+        g.identity(p if np.dtype(dtype) == np.float64 else g.to(p, TensorProto.FLOAT),
+                   operator.outputs[2].full_name)
