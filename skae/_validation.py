@@ -104,6 +104,8 @@ def _check_mixed(estimator, layout, X, *, reset, allow_nan):
 
 
 def _check_numeric(estimator, X, *, reset, allow_nan):
+    if not reset and _is_valid_array(estimator, X, allow_nan):
+        return X  # what validate_data returns for it, without its per-call overhead
     return validate_data(
         estimator,
         X,
@@ -113,6 +115,21 @@ def _check_numeric(estimator, X, *, reset, allow_nan):
         ensure_all_finite="allow-nan" if allow_nan else True,
         ensure_min_samples=2 if reset else 1,
     )
+
+
+def _is_valid_array(estimator, X, allow_nan):
+    """Whether ``X`` is a float ndarray that ``validate_data`` would pass as
+    it is to an estimator fitted without feature names: one row or more of
+    ``n_features_in_`` finite columns (NaN allowed with ``allow_nan``)."""
+    if (type(X) is not np.ndarray or X.ndim != 2 or X.dtype not in (np.float32, np.float64)
+            or len(X) == 0 or X.shape[1] != getattr(estimator, "n_features_in_", None)
+            or hasattr(estimator, "feature_names_in_")):
+        return False
+    if allow_nan:
+        return not np.isinf(X).any()
+    # A finite sum: no NaN or infinity in any entry (an overflowing sum of
+    # finite entries takes validate_data's path).
+    return bool(np.isfinite(np.sum(X)))
 
 
 def check_epochs(epochs):
