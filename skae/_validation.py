@@ -129,7 +129,8 @@ def _is_valid_array(estimator, X, allow_nan):
         return not np.isinf(X).any()
     # A finite sum: no NaN or infinity in any entry (an overflowing sum of
     # finite entries takes validate_data's path).
-    return bool(np.isfinite(np.sum(X)))
+    with np.errstate(over="ignore"):
+        return bool(np.isfinite(np.sum(X)))
 
 
 def check_epochs(epochs):
