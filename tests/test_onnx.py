@@ -182,6 +182,27 @@ def test_pvalues_and_batch_threshold(split, threshold, dtype):
     assert (label == -1).all()
 
 
+@pytest.mark.parametrize("n_known", [1, 12])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_detector_with_known_outliers(split, n_known, dtype):
+    """The classifier of the known outliers and the normal scores of both parts."""
+    train, test = split
+    rng = np.random.RandomState(2)
+    outliers = train[:n_known] + rng.choice([-3.0, 3.0], size=(n_known, train.shape[1]))
+    X = np.r_[train, outliers].astype(dtype)
+    y = np.r_[np.zeros(len(train)), np.ones(n_known)]
+    model = AutoencoderOutlierDetector(threshold="pvalue", calibration_fraction=0.2,
+                                       **FAST).fit(X, y)
+    assert model.n_known_outliers_ == n_known
+    rows = np.r_[test, test[:20] + rng.choice([-3.0, 3.0], size=(20, test.shape[1])),
+                 [test.max(axis=0) + 50.0, test.min(axis=0) - 50.0]].astype(dtype)
+    sess = session(model, X[:1], options={id(model): {"pvalues": True}})
+    label, scores, pvalues = run(sess, rows)
+    np.testing.assert_array_equal(label, model.predict(rows))
+    assert_close(scores, model.decision_function(rows)[:, None].astype(dtype))
+    assert_close(pvalues, model.score_pvalues(rows).astype(dtype))
+
+
 @pytest.mark.parametrize("cls", [AutoencoderTransformer, DenoisingAutoencoder])
 def test_wide_table_principal_map(cls):
     """A wide table's decoder rebuilds principal coordinates (``PrincipalMap``)."""
@@ -301,12 +322,6 @@ def test_pvalues_need_calibration_rows(split):
         skl2onnx.to_onnx(model, split[0][:1], options={id(model): {"pvalues": True}})
 
 
-def test_detector_with_known_outliers_is_refused(split):
-    y = np.zeros(300)
-    y[:5] = 1
-    model = AutoencoderOutlierDetector(**FAST).fit(split[0], y)
-    with pytest.raises(ValueError, match="known outliers"):
-        skl2onnx.to_onnx(model, split[0][:1])
 
 
 def test_sample_with_other_columns_is_refused(split, frame):

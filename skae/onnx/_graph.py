@@ -35,7 +35,7 @@ class Graph:
 
     def const(self, value, dtype=np.float32, hint="const"):
         """A constant tensor of ``value`` in ``dtype``."""
-        array = np.ascontiguousarray(value, dtype=dtype)
+        array = np.array(value, dtype=dtype, order="C")  # a scalar stays 0-d
         name = self._name(hint)
         tensor = numpy_helper.from_array(array, name)
         self.container.add_initializer(name, tensor.data_type, list(array.shape), tensor)

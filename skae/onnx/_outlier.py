@@ -4,7 +4,9 @@ The graph computes what ``AutoencoderOutlierDetector.decision_function``
 and ``predict`` do: each column's term from the reconstruction (with
 ``mask_rate``, from the row with that column hidden: every column's pass in
 one batch), the code's Mahalanobis distance, the robust Mahalanobis and the
-nearest-rows parts, each over its typical value, and the threshold:
+nearest-rows parts, each over its typical value (blended with the score
+learned from known outliers, ``_labels``, after a fit with labels), and
+the threshold:
 ``offset_`` (from ``contamination``, or the p-value threshold of the
 calibration rows), or with ``threshold="fdr"`` the Benjamini-Hochberg
 threshold of each batch, from the conformal p-values (an output of their
@@ -15,7 +17,7 @@ Python methods.
 import numpy as np
 from onnx import TensorProto
 
-from . import _model
+from . import _labels, _model
 from ._inputs import encoded_rows, rows_dtype
 
 DOUBLE = TensorProto.DOUBLE
@@ -27,12 +29,6 @@ def check_exportable(detector, pvalues=False):
         raise ValueError(
             "The pvalues output needs calibration rows: fit the detector with "
             "calibration_fraction=0.2, for example."
-        )
-    if getattr(detector, "_label_score", None) is not None:
-        raise ValueError(
-            "A detector fitted with known outliers (y) cannot be exported to ONNX: "
-            "its score blends in a gradient-boosted classifier, which the export "
-            "does not write. Fit it without y to export it."
         )
 
 
@@ -111,7 +107,8 @@ def _neighbors(g, model, rows):
 
 
 def outlyingness(g, detector, x, unknown, dtype):
-    """Each row's outlyingness (float64): ``OutlierScore.outlyingness``."""
+    """Each row's outlyingness (float64): ``OutlierScore.outlyingness``,
+    blended with the score learned from known outliers when ``fit`` had some."""
     score = detector._score
     codes, x64, x_hat = _rebuilt_rows(g, detector, x, dtype)
     terms = _column_terms(g, detector, x64, x_hat, unknown)
@@ -125,7 +122,8 @@ def outlyingness(g, detector, x, unknown, dtype):
             centred = g.sub(codes, g.const(score.code_center_, np.float64))
             code_term = g.div(_quadratic(g, centred, score.code_precision_), scale)
     parts = []
-    if score.needs_rows:
+    labels = getattr(detector, "_label_score", None)
+    if score.needs_rows or labels is not None:
         scaled = g.div(g.sub(x64, g.const(detector.center_, np.float64)),
                        g.const(detector.scale_, np.float64))
     if score.mahalanobis_ is not None:
@@ -139,7 +137,8 @@ def outlyingness(g, detector, x, unknown, dtype):
                            g.const(scales["neighbors"], np.float64)))
     for part in parts:
         total = part if total is None else g.add(total, part)
-    return total if code_term is None else g.add(total, code_term)
+    total = total if code_term is None else g.add(total, code_term)
+    return total if labels is None else _labels.blend(g, labels, total, scaled)
 
 
 def _pvalues(g, detector, outlying):
