@@ -237,6 +237,23 @@ def test_regressor_predict(digits):
     assert_close(Y, regressor.predict(X[200:, :32]))
 
 
+def test_regressor_between_images(digits):
+    """Image to image (``image_shape``, ``output_shape``): 4x4 rows to 8x8 rows."""
+    X = digits[0][:300] / 16
+    small = X.reshape(-1, 8, 8)[:, ::2, ::2].reshape(-1, 16)
+    regressor = EncoderDecoderRegressor(8, hidden_layer_sizes=(4, 8), image_shape=(4, 4),
+                                        output_shape=(8, 8), **FAST).fit(small, X)
+    (Y,) = run(session(regressor, small[:1].astype(np.float32)), small[200:].astype(np.float32))
+    assert_close(Y, regressor.predict(small[200:].astype(np.float32)))
+
+
+def test_regressor_on_a_mixed_dataframe(frame):
+    X, y = frame.drop(columns="amount"), frame["amount"].to_numpy()
+    regressor = EncoderDecoderRegressor(2, **FAST).fit(X[:300], y[:300])
+    (predicted,) = run(session(regressor, X[:1]), X[300:])
+    assert_close(predicted.ravel(), regressor.predict(X[300:]))
+
+
 def test_single_target_regressor_gives_one_column(split):
     train, test = split
     regressor = EncoderDecoderRegressor(2, **FAST).fit(train[:, 1:], train[:, 0])
