@@ -34,6 +34,8 @@ import onnxruntime as ort
 
 import skae.onnx  # noqa: F401  (registers the converters)
 
+from ._helpers import IDS, PUBLIC, one_of_each
+
 FAST = {"max_epochs": 3, "random_state": 0}
 
 
@@ -86,6 +88,31 @@ def frame():
         "plan": pd.Categorical(rng.choice(["basic", "pro"], n)),
         "active": t + rng.randn(n) > 0,
     })
+
+
+def python_outputs(model, X):
+    """What the graph's outputs compute, from the Python methods."""
+    if isinstance(model, AutoencoderOutlierDetector):
+        return [model.predict(X), model.decision_function(X)[:, None].astype(X.dtype)]
+    if isinstance(model, EncoderDecoderRegressor):
+        return [model.predict(X).reshape(len(X), -1)]
+    return [model.transform(X)]
+
+
+@pytest.mark.parametrize("model", [*one_of_each(n_components=3, **FAST),
+                                   EncoderDecoderRegressor(3, **FAST)],
+                         ids=[*IDS, "regressor"])
+def test_every_public_estimator_exports(split, model):
+    assert {type(model) for model in one_of_each()} | {EncoderDecoderRegressor} == set(PUBLIC)
+    train, test = (X.astype(np.float32) for X in split)
+    if isinstance(model, EncoderDecoderRegressor):
+        model.fit(train[:, 2:], train[:, :2])
+        train, test = train[:, 2:], test[:, 2:]
+    else:
+        model.fit(train)
+    for actual, expected in zip(run(session(model, train[:1]), test),
+                                python_outputs(model, test)):
+        assert_close(actual, expected)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
