@@ -157,7 +157,15 @@ def _convert_detector(scope, operator, container):
 
 
 def register():
-    """Register skae's converters with skl2onnx (done on ``import skae.onnx``)."""
+    """Register skae's converters with skl2onnx.
+
+    ``import skae.onnx`` calls it; call it again after something else
+    registered other converters for skae's classes. Registers, with
+    ``skl2onnx.update_registered_converter``, the transformers'
+    (``transform``; option ``inverse_transform``), the imputer's
+    (``transform``), the regressor's (``predict``) and the outlier detector's
+    (outputs ``label`` and ``scores``; option ``pvalues``).
+    """
     for estimator in (AutoencoderTransformer, DenoisingAutoencoder, VariationalAutoencoder):
         update_registered_converter(estimator, f"Skae{estimator.__name__}", _codes_shape,
                                     _convert_codes, options=TRANSFORMER_OPTIONS)
