@@ -9,13 +9,21 @@ average precision are averaged over the seeds.
 
 Methods, in the same run: skae without labels, skae with them
 (``fit(X, y)``), ``HistGradientBoostingClassifier(class_weight="balanced")``
-on the same ``y``, and ``IsolationForest``. For skae with labels the blend's
+on the same ``y``, ``IsolationForest``, and PyOD's ``DevNet`` twice: as
+PyOD 3.6.7 ships it, and trained as its paper does from PyOD's own network
+and loss (``_devnet_fixed``: PyOD's ``fit`` passes the loss its arguments
+in the wrong order and draws batches that hold almost no known outlier). For skae with labels the blend's
 shrinkage ``K`` (the classifier's weight is ``n / (n + K)`` for ``n`` known
 outliers; the estimator's is the square root of its training rows) is also
 varied after the fit, as constants, and a leave-half-out figure chooses
 ``K`` on half the sets and reports it on the other half.
 
     python benchmarks/bench_semisupervised.py --data ../shared/data/od
+
+``--classifiers``: the blend's test ROC-AUC with other settings of the
+classifier of the known outliers (``CLASSIFIERS``), each refitted on the
+rows and scores of one detector fit with labels, with the fit time that
+setting gives against the fit without labels.
 
 ``--thresholds``: at ``la = 0.1``, a labelled validation set of 10% of the
 training rows (both classes, stratified) is held out; skae is fitted with
@@ -131,6 +139,122 @@ def run_task(path, seed):
     return results
 
 
+def _devnet_fixed(X_train, y, X_test, seed, epochs=50, batches=20, batch_size=512):
+    """DevNet as its paper trains it, from PyOD's network, optimiser and loss:
+    each batch half unlabelled rows and half known outliers (drawn with
+    replacement), the deviation loss given the labels and the scores in its
+    own order, 50 epochs of 20 batches."""
+    import torch
+    from pyod.models.devnet import deviation_loss, deviation_network
+
+    torch.manual_seed(seed)  # the loss's reference draws come from torch's global generator
+    rng = np.random.RandomState(seed)
+    model, optimizer = deviation_network(X_train.shape[1], 2)
+    X = torch.as_tensor(X_train, dtype=torch.float32)
+    known, other = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    half = batch_size // 2
+    labels = torch.cat([torch.zeros(half), torch.ones(half)])
+    model.train()
+    for _ in range(epochs * batches):
+        rows = np.r_[rng.choice(other, half), rng.choice(known, half)]
+        optimizer.zero_grad()
+        loss = deviation_loss(labels, model(X[rows]).ravel())
+        loss.backward()
+        optimizer.step()
+    model.eval()
+    with torch.no_grad():
+        return model(torch.as_tensor(X_test, dtype=torch.float32)).ravel().numpy()
+
+
+def devnet_task(path, seed):
+    """PyOD's DevNet as it ships, and trained as its paper does (``_devnet_fixed``)."""
+    import contextlib
+    import io
+
+    import torch
+    from pyod.models.devnet import DevNet
+
+    X_train, X_test, y_train, y_test = _split(path, seed)
+    results = {}
+    for share in SHARES:
+        y = reveal(y_train, share, seed)
+        np.random.seed(seed)
+        torch.manual_seed(seed)
+        with contextlib.redirect_stdout(io.StringIO()):  # it prints every epoch
+            shipped = DevNet(random_seed=seed).fit(X_train, y)
+        results[f"DevNet (PyOD 3.6.7)|la={share}"] = _scores(
+            y_test, shipped.decision_function(X_test))
+        results[f"DevNet (paper's training)|la={share}"] = _scores(
+            y_test, _devnet_fixed(X_train, y, X_test, seed))
+    return results
+
+
+#: Settings of the classifier of the known outliers tried against the default
+#: (``--classifiers``): HistGradientBoostingClassifier parameters, and
+#: "max_normal_rows", a cap on the unlabelled rows it learns from.
+CLASSIFIERS = {
+    "default": {},
+    "unlabelled rows <= 2000": {"max_normal_rows": 2000},
+    "early stopping": {"early_stopping": True},
+    "50 rounds at rate 0.2": {"max_iter": 50, "learning_rate": 0.2},
+    "63 bins, 15 leaves": {"max_bins": 63, "max_leaf_nodes": 15},
+}
+
+
+def classifier_task(path, seed):
+    """Test ROC-AUC of the blend with each classifier setting, and the
+    seconds each classifier takes, against the fit without labels."""
+    import time
+
+    import skae._outlier._labels as labels_module
+    from skae import AutoencoderOutlierDetector
+    from skae._validation import check_X
+
+    X_train, X_test, y_train, y_test = _split(path, seed)
+    AutoencoderOutlierDetector(max_epochs=1).fit(X_train[:100])  # warm: the first fit loads more
+    start = time.perf_counter()
+    AutoencoderOutlierDetector(random_state=seed).fit(X_train)
+    results = {"plain seconds": time.perf_counter() - start}
+    base = labels_module.HistGradientBoostingClassifier
+    for share in SHARES:
+        y = reveal(y_train, share, seed)
+        start = time.perf_counter()
+        detector = AutoencoderOutlierDetector(random_state=seed).fit(X_train, y)
+        results[f"labels seconds|la={share}"] = time.perf_counter() - start
+        rows = X_train[y == 0]
+        scaled, outliers = detector._standardised(rows), detector._standardised(X_train[y == 1])
+        totals, code = detector._parts(rows, None, by_column=False, scaled=scaled)
+        X_valid = check_X(detector, X_test, reset=False)
+        test_totals, test_code = detector._parts(X_valid, None, by_column=False)
+        for name, settings in CLASSIFIERS.items():
+            settings = dict(settings)
+            cap = settings.pop("max_normal_rows", None)
+
+            class Variant(base):
+                def fit(self, X, y, **kwargs):
+                    self.set_params(**settings)
+                    if settings.get("early_stopping") and y.sum() < 2:
+                        self.set_params(early_stopping=False)
+                    if cap is not None and (y == 0).sum() > cap:
+                        rng = np.random.RandomState(seed)
+                        keep = np.r_[rng.choice(np.flatnonzero(y == 0), cap, replace=False),
+                                     np.flatnonzero(y == 1)]
+                        X, y = X[keep], y[keep]
+                    return super().fit(X, y, **kwargs)
+
+            labels_module.HistGradientBoostingClassifier = Variant
+            try:
+                start = time.perf_counter()
+                score = labels_module.LabelScore(random_state=seed).fit(
+                    scaled, outliers, totals + code)
+                seconds = time.perf_counter() - start
+            finally:
+                labels_module.HistGradientBoostingClassifier = base
+            blended = score.blend(test_totals + test_code, detector._standardised(X_valid))
+            results[f"{name}|la={share}"] = [*_scores(y_test, blended), seconds]
+    return results
+
+
 def threshold_task(path, seed, share=0.1):
     """Test F1 of the tuned threshold, the oracle's and contamination's."""
     from sklearn.frozen import FrozenEstimator
@@ -175,10 +299,43 @@ def main():
     parser.add_argument("--results", default="benchmarks/results/semisupervised.json")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--thresholds", action="store_true")
+    parser.add_argument("--classifiers", action="store_true",
+                        help="compare settings of the classifier of the known outliers")
+    parser.add_argument("--no-devnet", action="store_true",
+                        help="leave out PyOD's DevNet (pip install pyod)")
     args = parser.parse_args()
     paths = sorted(pathlib.Path(args.data).glob("*.npz"))
     cache = pathlib.Path(args.results).with_suffix("")
     cache.mkdir(parents=True, exist_ok=True)
+    if args.classifiers:
+        done = Parallel(n_jobs=args.jobs)(
+            delayed(cached)(classifier_task, "classifiers_", p, s, cache)
+            for p in paths for s in args.seeds)
+        sets = sorted({name for name, _, _ in done})
+
+        def per_set(key, column=None):
+            return {s: np.mean([r[key] if column is None else r[key][column]
+                                for n, _, r in done if n == s]) for s in sets}
+
+        print("| classifier | la | ROC-AUC | fit with labels / without (median over sets) |")
+        print("|---|---|---|---|")
+        for share in SHARES:
+            plain = per_set("plain seconds")
+            labelled = per_set(f"labels seconds|la={share}")
+            default = per_set(f"default|la={share}", 2)
+            aucs = {}
+            for name in CLASSIFIERS:
+                key = f"{name}|la={share}"
+                aucs[key] = per_set(key, 0)
+                seconds = per_set(key, 2)
+                ratio = np.median([(labelled[s] - default[s] + seconds[s]) / plain[s]
+                                   for s in sets])
+                print(f"| {name} | {share} | {np.mean(list(aucs[key].values())):.3f} "
+                      f"| {ratio:.2f} |")
+            table = {s: {k: aucs[k][s] for k in aucs} for s in sets}
+            print(f"| leave-half-out choice | {share} "
+                  f"| {leave_half_out(table, list(aucs), sets):.3f} | |")
+        return
     if args.thresholds:
         done = Parallel(n_jobs=args.jobs)(
             delayed(cached)(threshold_task, "thresholds_", p, s, cache)
@@ -197,6 +354,11 @@ def main():
         return
     done = Parallel(n_jobs=args.jobs)(
         delayed(cached)(run_task, "", p, s, cache) for p in paths for s in args.seeds)
+    if not args.no_devnet:
+        devnet = Parallel(n_jobs=args.jobs)(
+            delayed(cached)(devnet_task, "devnet_", p, s, cache)
+            for p in paths for s in args.seeds)
+        done = [(name, seed, {**r, **d}) for (name, seed, r), (_, _, d) in zip(done, devnet)]
     raw = {f"{name}|{seed}": r for name, seed, r in done}
     pathlib.Path(args.results).write_text(json.dumps(raw))
     sets = sorted({name for name, _, _ in done})
