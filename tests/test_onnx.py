@@ -379,6 +379,12 @@ def test_sample_with_other_columns_is_refused(split, frame):
         skl2onnx.to_onnx(mixed, frame.iloc[:1, :4])
 
 
+def test_inverse_transform_needs_codes(split):
+    model = AutoencoderTransformer(2, **FAST).fit(split[0])
+    with pytest.raises(ValueError, match="takes codes of 2 columns, but the sample has 8"):
+        skl2onnx.to_onnx(model, split[0][:1], options={id(model): {"inverse_transform": True}})
+
+
 def test_inverse_transform_of_levels_is_refused(frame):
     model = AutoencoderTransformer(2, **FAST).fit(frame)
     codes = model.transform(frame[:1])

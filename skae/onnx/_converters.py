@@ -3,9 +3,10 @@
 One converter per kind of output: codes (the transformers' ``transform``;
 with the ``inverse_transform`` option, rows from codes), filled rows (the
 imputer), targets (the regressor's ``predict``) and the detector's labels
-and scores (with the ``pvalues`` option, its p-values too). ``register`` hands them to skl2onnx with
-``update_registered_converter``, so that ``skl2onnx.to_onnx`` converts skae's
-estimators alone and inside ``Pipeline`` and ``ColumnTransformer``.
+and scores (with the ``pvalues`` option, its p-values too). ``register``
+hands them to skl2onnx with ``update_registered_converter``, so that
+``skl2onnx.to_onnx`` converts skae's estimators alone and inside
+``Pipeline`` and ``ColumnTransformer``.
 """
 
 import numpy as np
@@ -21,9 +22,9 @@ from .. import (
     EncoderDecoderRegressor,
     VariationalAutoencoder,
 )
-from . import _model
+from . import _model, _network
 from ._graph import Graph
-from ._inputs import check_inputs, check_numeric, encoded_rows, rows_dtype
+from ._inputs import check_codes, check_inputs, check_numeric, encoded_rows, rows_dtype
 from ._outlier import check_exportable, convert_detector
 
 #: The options of the transformers' converter.
@@ -56,6 +57,7 @@ def _codes_shape(operator):
     estimator = _fitted(operator)
     if _inverse(operator.scope_inst, operator):
         check_numeric(operator, "inverse_transform")
+        check_codes(operator)
         width = len(estimator._output_scaling[1])
     else:
         check_inputs(operator)
@@ -99,9 +101,8 @@ def _convert_imputer(scope, operator, container):
     empty_row = g.op("Equal", observed, g.const(0.0))
     x_net = g.where(empty_row, g.const(0.0), x_net)
     module = imputer.net_.module_
-    from ._network import decode, encode
-
-    imputed = _model.from_net(g, imputer, decode(g, module, encode(g, module, x_net)), dtype)
+    out = _network.decode(g, module, _network.encode(g, module, x_net))
+    imputed = _model.from_net(g, imputer, out, dtype)
     filled = g.where(g.op("IsNaN", x), imputed, x)
     empty = g.const(imputer.empty_features_[None, :], np.bool_)
     filled = g.where(empty, g.const(0.0, dtype), filled)

@@ -62,6 +62,20 @@ def check_inputs(operator):
         )
 
 
+def check_codes(operator):
+    """Raise where the sample of codes (``inverse_transform``) is not of
+    ``n_components_`` columns."""
+    estimator, inputs = operator.raw_operator, operator.inputs
+    width = _width(inputs[0]) if len(inputs) == 1 else None
+    if len(inputs) != 1 or (width is not None and width != estimator.n_components_):
+        raise ValueError(
+            f"inverse_transform takes codes of {estimator.n_components_} columns, "
+            f"but the sample has {width if len(inputs) == 1 else len(inputs)} "
+            f"{'columns' if len(inputs) == 1 else 'inputs'}: pass codes, such as "
+            "transform(X[:1])."
+        )
+
+
 def _level_codes(g, column, variable):
     """Each row's position in the column's block (-1 for a level not seen in training)."""
     keys = list(column.index)
