@@ -396,3 +396,75 @@ def test_old_opset_is_refused(split):
     model = AutoencoderTransformer(2, **FAST).fit(split[0])
     with pytest.raises(ValueError, match="opset 18 or later"):
         skl2onnx.to_onnx(model, split[0][:1], target_opset=15)
+
+
+# ----------------------------------------------------- the graph's pieces
+
+
+class _Container:
+    """What ``Graph`` writes into, collected to build a model of its own."""
+
+    target_opset = 21
+
+    def __init__(self):
+        self.nodes, self.initializers, self.names = [], [], 0
+
+    def get_unique_variable_name(self, hint):
+        self.names += 1
+        return f"{hint}_{self.names}"
+
+    get_unique_operator_name = get_unique_variable_name
+
+    def add_initializer(self, name, onnx_type, shape, content):
+        self.initializers.append(content)
+
+    def add_node(self, op_type, inputs, outputs, op_domain="", op_version=None, name=None,
+                 **attrs):
+        from onnx import helper
+
+        self.nodes.append(helper.make_node(op_type, inputs, outputs, name=name,
+                                           domain=op_domain, **attrs))
+
+
+def run_piece(build, values, out_type):
+    """Run ``build(g, input_name)`` on float64 ``values`` (1-D) in onnxruntime;
+    ``out_type``: the output's ONNX element type."""
+    from onnx import TensorProto, helper
+
+    from skae.onnx._graph import Graph
+
+    container = _Container()
+    g = Graph(container, container)
+    out = build(g, "v")
+    graph = helper.make_graph(
+        container.nodes, "piece",
+        [helper.make_tensor_value_info("v", TensorProto.DOUBLE, [None])],
+        [helper.make_tensor_value_info(out, out_type, None)],
+        initializer=container.initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 21)])
+    sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    return sess.run(None, {"v": np.asarray(values, dtype=np.float64)})[0]
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 50, 101])
+def test_count_at_most_is_searchsorted(n):
+    from skae.onnx._search import count_at_most
+
+    rng = np.random.RandomState(n)
+    constants = np.sort(rng.choice([0.0, 1.0, 1.5, 2.0, 3.0], n) + (n > 7) * rng.randn(n))
+    values = np.r_[constants, constants + 1e-12, constants - 1e-12, -np.inf, np.inf,
+                   rng.randn(20) * 3]
+    counts = run_piece(lambda g, v: count_at_most(g, constants, v), values, 7)  # INT64
+    np.testing.assert_array_equal(counts, np.searchsorted(constants, values, side="right"))
+
+
+def test_normal_scores_follow_interp():
+    from skae._outlier._labels import NormalScores
+    from skae.onnx._labels import normal_scores
+
+    rng = np.random.RandomState(0)
+    training = np.r_[rng.randn(200), np.zeros(30), np.ones(5)]  # ties, as a classifier's
+    scores = NormalScores().fit(training)
+    values = np.r_[training, training + 1e-9, np.linspace(-8, 8, 101), 0.0, 1.0]
+    actual = run_piece(lambda g, v: normal_scores(g, scores, v), values, 11)  # DOUBLE
+    np.testing.assert_allclose(actual, scores.transform(values), rtol=1e-12, atol=1e-12)

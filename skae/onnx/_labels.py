@@ -5,13 +5,13 @@ boosted classifier's log-odds, its trees walked level by level for every row
 and tree at once (each split ``x <= threshold`` as scikit-learn compares it,
 NaN to the side it learned), and the normal scores of both score parts
 (``NormalScores``: ``np.interp`` over the training rows' sorted values, found
-by a two-level search that keeps memory at rows x sqrt(training rows)).
+by ``count_at_most``).
 """
-
-import math
 
 import numpy as np
 from onnx import TensorProto
+
+from ._search import count_at_most
 
 INT64, DOUBLE = TensorProto.INT64, TensorProto.DOUBLE
 
@@ -60,31 +60,11 @@ def log_odds(g, model, rows):
     return total
 
 
-def _count_at_most(g, sorted_values, v):
-    """``#{sorted_values <= v}`` for each entry of ``v`` (1-D): the block of
-    ``sqrt(n)`` values holding ``v``, then the values within it."""
-    n = len(sorted_values)
-    width = max(1, math.isqrt(n - 1) + 1)
-    n_blocks = -(-n // width)
-    padded = np.full(n_blocks * width, np.inf)
-    padded[:n] = sorted_values
-    blocks = padded.reshape(n_blocks, width)
-    column = g.reshape(v, [-1, 1])
-
-    def count(values):
-        return g.reduce_sum(g.to(g.op("LessOrEqual", values, column), INT64), 1)
-
-    heads = count(g.const(blocks[None, :, 0], np.float64))
-    block = g.op("Max", g.sub(heads, g.const(1, np.int64)), g.const(0, np.int64))
-    within = count(g.op("Gather", g.const(blocks, np.float64), block, axis=0))
-    return g.add(g.mul(block, g.const(width, np.int64)), within)
-
-
 def normal_scores(g, scores, v):
     """``NormalScores.transform`` of the float64 values ``v`` (1-D)."""
     xp, fp = scores.values_, scores.quantiles_
     n = len(xp)
-    j = g.sub(_count_at_most(g, xp, v), g.const(1, np.int64))
+    j = g.sub(count_at_most(g, xp, v), g.const(1, np.int64))
     inner = g.op("Clip", j, g.const(0, np.int64), g.const(max(n - 2, 0), np.int64))
     with np.errstate(divide="ignore", invalid="ignore"):
         # np.interp's slopes; between equal values it never interpolates.

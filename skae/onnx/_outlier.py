@@ -19,6 +19,7 @@ from onnx import TensorProto
 
 from . import _labels, _model
 from ._inputs import encoded_rows, rows_dtype
+from ._search import count_at_most
 
 DOUBLE = TensorProto.DOUBLE
 
@@ -144,10 +145,10 @@ def outlyingness(g, detector, x, unknown, dtype):
 def _pvalues(g, detector, outlying):
     """``score_pvalues``: ``(1 + k) / (n + 1)``, ``k`` the calibration rows at
     least as outlying as the row."""
-    calibration = detector.calibration_scores_  # their outlyingness
-    at_least = g.op("GreaterOrEqual", g.const(calibration[None, :], np.float64),
-                    g.reshape(outlying, [-1, 1]))
-    count = g.reduce_sum(g.to(at_least, DOUBLE), 1)
+    calibration = detector.calibration_scores_  # their outlyingness, ascending
+    # At least as outlying: minus the outlyingness at most minus the row's.
+    at_least = count_at_most(g, -calibration[::-1], g.op("Neg", outlying))
+    count = g.to(at_least, DOUBLE)
     n = len(calibration)
     return g.div(g.add(count, g.const(1.0, np.float64)), g.const(n + 1.0, np.float64))
 
