@@ -108,3 +108,26 @@ def test_with_one_label_the_classifier_weighs_little():
     assert labels.weight_ == pytest.approx(1 / (1 + np.sqrt(300)))
     blended = labels.blend(rng.rand(50), rng.randn(50, 3))
     assert np.all(np.isfinite(blended))
+
+
+def test_the_classifier_learns_from_a_sample_of_a_large_table(monkeypatch):
+    """At most CLASSIFIER_ROWS unlabelled rows, drawn by the random state;
+    the weight and the normal scores still see every row."""
+    from skae._outlier import _labels
+
+    seen = []
+    fit = _labels.HistGradientBoostingClassifier.fit
+    monkeypatch.setattr(_labels.HistGradientBoostingClassifier, "fit",
+                        lambda self, X, y: seen.append(y.copy()) or fit(self, X, y))
+    rng = np.random.RandomState(0)
+    rows, outliers = rng.randn(3000, 3), rng.randn(4, 3) + 4
+    first = LabelScore(random_state=1).fit(rows, outliers, rng.rand(3000))
+    assert len(seen[0]) == _labels.CLASSIFIER_ROWS + 4 and seen[0].sum() == 4
+    assert first.weight_ == pytest.approx(4 / (4 + np.sqrt(3000)))
+    assert len(first.supervised_.values_) == 3000
+    again = LabelScore(random_state=1).fit(rows, outliers, rng.rand(3000))
+    new = rng.randn(20, 3)
+    np.testing.assert_array_equal(first.model_.decision_function(new),
+                                  again.model_.decision_function(new))
+    LabelScore(random_state=1).fit(rows[:500], outliers, rng.rand(500))
+    assert len(seen[-1]) == 504  # a smaller table: every row
