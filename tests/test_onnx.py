@@ -390,6 +390,9 @@ def test_inverse_transform_of_levels_is_refused(frame):
     codes = model.transform(frame[:1])
     with pytest.raises(ValueError, match="inverse_transform of AutoencoderTransformer fitted"):
         skl2onnx.to_onnx(model, codes, options={id(model): {"inverse_transform": True}})
+    imputer = AutoencoderImputer(**FAST).fit(frame)
+    with pytest.raises(ValueError, match="transform of AutoencoderImputer fitted on a table"):
+        skl2onnx.to_onnx(imputer, frame[:1])
 
 
 def test_old_opset_is_refused(split):

@@ -93,11 +93,12 @@ def _level_codes(g, column, variable):
                 default_int64=-1, **attrs)
 
 
-def encoded_rows(g, operator, allow_nan=False):
+def encoded_rows(g, operator):
     """``(rows, unknown)``: the validated rows, of ``rows_dtype``, and for a
     mixed table a dict ``{column: bool tensor}`` of the rows holding a level
-    not seen in training (their block is then the training shares, or NaN
-    with ``allow_nan``, as ``check_X`` makes it)."""
+    not seen in training (their block is then the training shares, as
+    ``check_X`` makes it for every estimator but the imputer, which is only
+    exported for numeric tables)."""
     estimator, inputs = operator.raw_operator, operator.inputs
     dtype = rows_dtype(operator)
     target = onnx_type(dtype)
@@ -115,9 +116,8 @@ def encoded_rows(g, operator, allow_nan=False):
         levels = g.const(np.arange(column.width)[None, :], np.int64)
         one_hot = g.to(g.op("Equal", codes, levels), target)
         unseen = g.op("Less", codes, g.const([[0]], np.int64))
-        fill = (np.full(column.width, np.nan) if allow_nan
-                else estimator.center_[start : start + column.width])
-        pieces.append(g.where(unseen, g.const(fill[None, :], dtype), one_hot))
+        shares = estimator.center_[start : start + column.width]
+        pieces.append(g.where(unseen, g.const(shares[None, :], dtype), one_hot))
         unknown[j] = g.reshape(unseen, [-1])
     return g.concat(pieces), unknown
 
