@@ -19,11 +19,11 @@ pickle's.
 
 import argparse
 import pickle
-import time
 import warnings
 
 import numpy as np
 import onnxruntime as ort
+from bench_latency import per_call
 from skl2onnx import to_onnx
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
@@ -33,14 +33,6 @@ from sklearn.preprocessing import StandardScaler
 
 import skae
 import skae.onnx  # registers skae's converters
-
-
-def per_call(f, calls):
-    """Seconds per call of ``f``, over ``calls`` calls."""
-    start = time.perf_counter()
-    for _ in range(calls):
-        f()
-    return (time.perf_counter() - start) / calls
 
 
 def models():

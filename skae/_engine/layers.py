@@ -151,15 +151,23 @@ class Decoder(nn.Module):
         """The weight of the decoder's last layer (for tied weights, the encoder's first)."""
         return encoder.layers[0].weight if self.tied else self.layers[-1].weight
 
-    def forward(self, z, encoder=None):
-        h = z
+    def steps(self, encoder=None):
+        """``(i, layer, bias)`` of each layer in the order applied: the
+        decoder's own, or with ``tied`` the encoder's reversed (their
+        transposes applied) with the decoder's biases; the last bias is None
+        where the output has one bias per pixel (``pixel_bias``)."""
         weights = encoder.layers[::-1] if self.tied else self.layers
         last = len(self.shapes) - 1
         for i, layer in enumerate(weights):
             if i == last and self.pixel_bias:
-                bias = None
+                yield i, layer, None
             else:
-                bias = self.biases[i] if self.tied else layer.bias
+                yield i, layer, self.biases[i] if self.tied else layer.bias
+
+    def forward(self, z, encoder=None):
+        h = z
+        last = len(self.shapes) - 1
+        for i, layer, bias in self.steps(encoder):
             padding = self.output_padding[i]
             if padding is not None:
                 h = h.reshape(len(h), *self.shapes[i - 1])

@@ -69,13 +69,8 @@ def decoder(g, module, z, encoder_module):
     """``Decoder.forward``: the encoder's layers mirrored (for tied weights,
     its weights transposed)."""
     h = z
-    weights = encoder_module.layers[::-1] if module.tied else module.layers
     last = len(module.shapes) - 1
-    for i, layer in enumerate(weights):
-        if i == last and module.pixel_bias:
-            bias = None
-        else:
-            bias = module.biases[i] if module.tied else layer.bias
+    for i, layer, bias in module.steps(encoder_module):
         padding = module.output_padding[i]
         if padding is not None:
             h = g.reshape(h, [-1, *module.shapes[i - 1]])
