@@ -25,10 +25,15 @@ classifier of the known outliers (``CLASSIFIERS``), each refitted on the
 rows and scores of one detector fit with labels, with the fit time that
 setting gives against the fit without labels.
 
+``--fit-times``: at ``la = 0.1``, the fit with labels and the fit without
+them, alternately three times each on one thread per process; the ratio of
+their median times per set.
+
 ``--thresholds``: at ``la = 0.1``, a labelled validation set of 10% of the
 training rows (both classes, stratified) is held out; skae is fitted with
 labels on the rest and its threshold tuned for F1 on the validation rows
-(``TunedThresholdClassifierCV`` on ``OutlierClassifier``, ``cv="prefit"``).
+(``TunedOutlierDetector``, ``cv="prefit"``, which runs scikit-learn's
+``TunedThresholdClassifierCV``).
 Reported: the test F1 of that threshold, of the best threshold any could be
 on the test rows (the oracle), and of ``contamination="auto"``.
 """
@@ -71,8 +76,7 @@ def skae_with_labels(X_train, y, X_test, y_test, seed):
     totals, code = detector._parts(X_valid, None, by_column=False)
     labels = detector._label_score
     unsupervised = labels.unsupervised_.transform(totals + code)
-    supervised = labels.supervised_.transform(
-        labels.model_.decision_function(detector._standardised(X_valid)))
+    supervised = labels.supervised_.transform(labels.log_odds(detector._standardised(X_valid)))
     out = {"skae+labels": _scores(y_test, -detector.score_samples(X_test))}
     n = labels.n_outliers_
     for K in SHRINKAGES:
@@ -199,14 +203,17 @@ def devnet_task(path, seed):
 
 
 #: Settings of the classifier of the known outliers tried against the default
-#: (``--classifiers``): HistGradientBoostingClassifier parameters, and
-#: "max_normal_rows", a cap on the unlabelled rows it learns from.
+#: (``--classifiers``): values of ``skae._outlier._labels``'s constants, and
+#: "shrinkage", the blend's ``K`` ("rows": the square root of every training
+#: row, the rule before the classifier learned from a sample).
 CLASSIFIERS = {
     "default": {},
-    "unlabelled rows <= 2000": {"max_normal_rows": 2000},
-    "early stopping": {"early_stopping": True},
-    "50 rounds at rate 0.2": {"max_iter": 50, "learning_rate": 0.2},
-    "63 bins, 15 leaves": {"max_bins": 63, "max_leaf_nodes": 15},
+    "100 rounds at rate 0.1 (scikit-learn's)": {"CLASSIFIER_PARAMS": {}},
+    "every unlabelled row": {"CLASSIFIER_ROWS": 10**9},
+    "32 principal coordinates": {"CLASSIFIER_COLUMNS": 32},
+    "every column": {"CLASSIFIER_COLUMNS": 10**9},
+    "K = sqrt(training rows)": {"shrinkage": "rows"},
+    "K = 30": {"shrinkage": 30.0},
 }
 
 
@@ -224,7 +231,6 @@ def classifier_task(path, seed):
     start = time.perf_counter()
     AutoencoderOutlierDetector(random_state=seed).fit(X_train)
     results = {"plain seconds": time.perf_counter() - start}
-    base = labels_module.HistGradientBoostingClassifier
     for share in SHARES:
         y = reveal(y_train, share, seed)
         start = time.perf_counter()
@@ -237,54 +243,65 @@ def classifier_task(path, seed):
         test_totals, test_code = detector._parts(X_valid, None, by_column=False)
         for name, settings in CLASSIFIERS.items():
             settings = dict(settings)
-            cap = settings.pop("max_normal_rows", None)
-
-            class Variant(base):
-                def fit(self, X, y, **kwargs):
-                    self.set_params(**settings)
-                    if settings.get("early_stopping") and y.sum() < 2:
-                        self.set_params(early_stopping=False)
-                    if cap is not None and (y == 0).sum() > cap:
-                        rng = np.random.RandomState(seed)
-                        keep = np.r_[rng.choice(np.flatnonzero(y == 0), cap, replace=False),
-                                     np.flatnonzero(y == 1)]
-                        X, y = X[keep], y[keep]
-                    return super().fit(X, y, **kwargs)
-
-            labels_module.HistGradientBoostingClassifier = Variant
+            shrinkage = settings.pop("shrinkage", None)
+            if shrinkage == "rows":
+                shrinkage = np.sqrt(len(scaled))
+            saved = {key: getattr(labels_module, key) for key in settings}
+            for key, value in settings.items():
+                setattr(labels_module, key, value)
             try:
                 start = time.perf_counter()
-                score = labels_module.LabelScore(random_state=seed).fit(
+                score = labels_module.LabelScore(shrinkage, random_state=seed).fit(
                     scaled, outliers, totals + code)
                 seconds = time.perf_counter() - start
+                blended = score.blend(test_totals + test_code, detector._standardised(X_valid))
             finally:
-                labels_module.HistGradientBoostingClassifier = base
-            blended = score.blend(test_totals + test_code, detector._standardised(X_valid))
+                for key, value in saved.items():
+                    setattr(labels_module, key, value)
             results[f"{name}|la={share}"] = [*_scores(y_test, blended), seconds]
     return results
 
 
+def fit_times_task(path, seed, share=0.1, repeats=3):
+    """Median seconds of the fit without labels and with them, one thread."""
+    import time
+
+    from threadpoolctl import threadpool_limits
+
+    from skae import AutoencoderOutlierDetector
+
+    X_train, _, y_train, _ = _split(path, seed)
+    y = reveal(y_train, share, seed)
+    seconds = {"plain": [], "labels": []}
+    with threadpool_limits(1):
+        AutoencoderOutlierDetector(max_epochs=1).fit(X_train[:100], y[:100])  # warm
+        for _ in range(repeats):
+            for name, labels in (("plain", None), ("labels", y)):
+                start = time.perf_counter()
+                AutoencoderOutlierDetector(random_state=seed).fit(X_train, labels)
+                seconds[name].append(time.perf_counter() - start)
+    return {name: float(np.median(values)) for name, values in seconds.items()}
+
+
 def threshold_task(path, seed, share=0.1):
     """Test F1 of the tuned threshold, the oracle's and contamination's."""
-    from sklearn.frozen import FrozenEstimator
     from sklearn.metrics import f1_score, precision_recall_curve
-    from sklearn.model_selection import TunedThresholdClassifierCV, train_test_split
+    from sklearn.model_selection import train_test_split
 
-    from skae import AutoencoderOutlierDetector, OutlierClassifier
+    from skae import AutoencoderOutlierDetector, TunedOutlierDetector
 
     X_train, X_test, y_train, y_test = _split(path, seed)
     X_fit, X_valid, o_fit, o_valid = train_test_split(
         X_train, y_train, test_size=0.1, stratify=y_train, random_state=seed)
     y = reveal(o_fit, share, seed)
-    fitted = OutlierClassifier(AutoencoderOutlierDetector(random_state=seed)).fit(X_fit, y)
-    tuned = TunedThresholdClassifierCV(FrozenEstimator(fitted), scoring="f1", cv="prefit",
-                                       refit=False).fit(X_valid, o_valid)
-    outlyingness = fitted.decision_function(X_test)
+    detector = AutoencoderOutlierDetector(random_state=seed).fit(X_fit, y)
+    tuned = TunedOutlierDetector(detector, cv="prefit", refit=False).fit(X_valid, o_valid)
+    outlyingness = -detector.score_samples(X_test)
     precision, recall, _ = precision_recall_curve(y_test, outlyingness)
     oracle = np.max(2 * precision * recall / np.maximum(precision + recall, 1e-12))
-    return {"tuned": float(f1_score(y_test, tuned.predict(X_test))),
+    return {"tuned": float(f1_score(y_test, tuned.predict(X_test) == -1)),
             "oracle": float(oracle),
-            "contamination": float(f1_score(y_test, fitted.predict(X_test)))}
+            "contamination": float(f1_score(y_test, detector.predict(X_test) == -1))}
 
 
 def leave_half_out(table, names, sets, splits=50):
@@ -308,6 +325,8 @@ def main():
     parser.add_argument("--results", default="benchmarks/results/semisupervised.json")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--thresholds", action="store_true")
+    parser.add_argument("--fit-times", action="store_true",
+                        help="time the fit with labels against the fit without")
     parser.add_argument("--classifiers", action="store_true",
                         help="compare settings of the classifier of the known outliers")
     parser.add_argument("--no-devnet", action="store_true",
@@ -344,6 +363,17 @@ def main():
             table = {s: {k: aucs[k][s] for k in aucs} for s in sets}
             print(f"| leave-half-out choice | {share} "
                   f"| {leave_half_out(table, list(aucs), sets):.3f} | |")
+        return
+    if args.fit_times:
+        done = Parallel(n_jobs=args.jobs)(
+            delayed(cached)(fit_times_task, "fittimes_", p, args.seeds[0], cache)
+            for p in paths)
+        ratios = {name: r["labels"] / r["plain"] for name, _, r in done}
+        print("| set | without labels (s) | with labels (s) | ratio |")
+        print("|---|---|---|---|")
+        for name, _, r in done:
+            print(f"| {name} | {r['plain']:.2f} | {r['labels']:.2f} | {ratios[name]:.2f} |")
+        print(f"| median over the sets | | | {np.median(list(ratios.values())):.2f} |")
         return
     if args.thresholds:
         done = Parallel(n_jobs=args.jobs)(

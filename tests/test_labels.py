@@ -112,7 +112,7 @@ def test_with_one_label_the_classifier_weighs_little():
 
 def test_the_classifier_learns_from_a_sample_of_a_large_table(monkeypatch):
     """At most CLASSIFIER_ROWS unlabelled rows, drawn by the random state;
-    the weight and the normal scores still see every row."""
+    the weight counts those rows, the normal scores see every row."""
     from skae._outlier import _labels
 
     seen = []
@@ -123,7 +123,7 @@ def test_the_classifier_learns_from_a_sample_of_a_large_table(monkeypatch):
     rows, outliers = rng.randn(3000, 3), rng.randn(4, 3) + 4
     first = LabelScore(random_state=1).fit(rows, outliers, rng.rand(3000))
     assert len(seen[0]) == _labels.CLASSIFIER_ROWS + 4 and seen[0].sum() == 4
-    assert first.weight_ == pytest.approx(4 / (4 + np.sqrt(3000)))
+    assert first.weight_ == pytest.approx(4 / (4 + np.sqrt(_labels.CLASSIFIER_ROWS)))
     assert len(first.supervised_.values_) == 3000
     again = LabelScore(random_state=1).fit(rows, outliers, rng.rand(3000))
     new = rng.randn(20, 3)
@@ -131,3 +131,55 @@ def test_the_classifier_learns_from_a_sample_of_a_large_table(monkeypatch):
                                   again.model_.decision_function(new))
     LabelScore(random_state=1).fit(rows[:500], outliers, rng.rand(500))
     assert len(seen[-1]) == 504  # a smaller table: every row
+
+
+def test_quantile_bins_keep_few_values_apart_and_cut_many_at_quantiles():
+    from skae._outlier._labels import N_BINS, QuantileBins
+
+    rng = np.random.RandomState(0)
+    X = np.c_[rng.randint(0, 3, 1000).astype(float), rng.randn(1000)]
+    X[:10, 1] = np.nan
+    bins = QuantileBins().fit(X, np.ones(1000))
+    binned = bins.transform(X)
+    np.testing.assert_array_equal(binned[:, 0], X[:, 0])  # 0, 1, 2: each its own bin
+    assert np.isnan(binned[:10, 1]).all()
+    seen = binned[10:, 1]
+    assert len(np.unique(seen)) == N_BINS  # as many bins as allowed, about equally full
+    assert np.bincount(seen.astype(int)).max() <= 2 * len(seen) / N_BINS
+    # The order of the values is kept: a larger value never falls in a lower bin.
+    order = np.argsort(X[10:, 1])
+    assert np.all(np.diff(seen[order]) >= 0)
+    # Values beyond the training range fall in the end bins.
+    np.testing.assert_array_equal(bins.transform(np.array([[-1.0, -99.0], [5.0, 99.0]])),
+                                  [[0, 0], [2, N_BINS - 1]])
+
+
+def test_quantile_bins_follow_the_weights():
+    """Rows weighing more get more of the bins: with the upper tenth of a
+    column weighing half, half of the bins fall in it."""
+    from skae._outlier._labels import N_BINS, QuantileBins
+
+    column = np.arange(10000.0)[:, None]
+    weights = np.where(column[:, 0] >= 9000, 0.5 / 1000, 0.5 / 9000)
+    edges = QuantileBins().fit(column, weights).edges_[0]
+    assert len(edges) == N_BINS - 1
+    assert abs(np.sum(edges >= 9000) - N_BINS / 2) <= 1
+
+
+def test_a_wide_table_is_classified_on_principal_coordinates():
+    """Beyond CLASSIFIER_COLUMNS columns the classifier reads that many
+    principal coordinates, and still learns what sets the known outliers apart."""
+    from skae._outlier import _labels
+
+    rng = np.random.RandomState(0)
+    d = 2 * _labels.CLASSIFIER_COLUMNS
+    X = rng.randn(1500, 4) @ rng.randn(4, d) + 0.3 * rng.randn(1500, d)
+    outlier = rng.rand(1500) < 0.05
+    X[outlier] += 1.5 * rng.randn(d) / np.sqrt(d) * 4
+    X_new, outlier_new = X[1000:], outlier[1000:]
+    plain = AutoencoderOutlierDetector(**FAST).fit(X[:1000])
+    labelled = AutoencoderOutlierDetector(**FAST).fit(X[:1000], outlier[:1000].astype(int))
+    assert labelled._label_score.projection_.shape == (d, _labels.CLASSIFIER_COLUMNS)
+    before = _auc(outlier_new, -plain.score_samples(X_new))
+    after = _auc(outlier_new, -labelled.score_samples(X_new))
+    assert after > before and after > 0.9

@@ -230,6 +230,22 @@ def test_detector_with_known_outliers(split, n_known, dtype):
     assert_close(pvalues, model.score_pvalues(rows).astype(dtype))
 
 
+def test_detector_with_known_outliers_on_a_wide_table():
+    """The classifier of a wide table's known outliers reads the bins of its
+    principal coordinates: the graph projects, and compares each value with
+    the edge of the bin the split was learned on."""
+    rng = np.random.RandomState(3)
+    X = rng.randn(500, 3) @ rng.randn(3, 90) + 0.2 * rng.randn(500, 90)
+    y = (rng.rand(500) < 0.08).astype(int)
+    X[y == 1] += rng.randn(90) / 3
+    model = AutoencoderOutlierDetector(**FAST).fit(X[:400], y[:400])
+    assert model._label_score.projection_ is not None
+    rows = np.r_[X[400:], X[400:410] + 3.0]
+    label, scores = run(session(model, X[:1]), rows)
+    np.testing.assert_array_equal(label, model.predict(rows))
+    assert_close(scores, model.decision_function(rows)[:, None])
+
+
 @pytest.mark.parametrize("cls", [AutoencoderTransformer, DenoisingAutoencoder])
 def test_wide_table_principal_map(cls):
     """A wide table's decoder rebuilds principal coordinates (``PrincipalMap``)."""

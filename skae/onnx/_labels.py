@@ -2,8 +2,8 @@
 
 ``LabelScore.blend`` (``skae._outlier._labels``) in float64: the gradient-
 boosted classifier's log-odds, its trees walked level by level for every row
-and tree at once (each split ``x <= threshold`` as scikit-learn compares it,
-NaN to the side it learned), and the normal scores of both score parts
+and tree at once (each split on a bin turned into ``x <= threshold`` on the
+value, NaN to the side it learned), and the normal scores of both score parts
 (``NormalScores``: ``np.interp`` over the training rows' sorted values, found
 by ``count_at_most``).
 """
@@ -20,9 +20,20 @@ def _f64(g, value):
     return g.const(value, np.float64)
 
 
-def log_odds(g, model, rows):
-    """``HistGradientBoostingClassifier.decision_function`` of float64 ``rows``
-    (a binary classifier, numeric splits)."""
+def _thresholds(nodes, edges):
+    """Each split's threshold on the values whose bins (``QuantileBins``,
+    ``edges``) the classifier learned from: ``bin <= t`` for the bin of ``x``,
+    the number of edges below it, holds exactly when ``x <= edges[floor(t)]``.
+    An infinite threshold (the missing values' own split) stays."""
+    thresholds = nodes["num_threshold"].astype(np.float64)
+    for i in np.flatnonzero(~nodes["is_leaf"].astype(bool) & np.isfinite(thresholds)):
+        thresholds[i] = edges[nodes["feature_idx"][i]][int(np.floor(thresholds[i]))]
+    return thresholds
+
+
+def log_odds(g, model, rows, edges):
+    """``HistGradientBoostingClassifier.decision_function`` of the bins of
+    float64 ``rows`` (a binary classifier, numeric splits)."""
     trees = [predictors[0].nodes for predictors in model._predictors]
     roots = np.cumsum([0] + [len(nodes) for nodes in trees[:-1]])
     nodes = np.concatenate(trees)
@@ -33,8 +44,8 @@ def log_odds(g, model, rows):
     left = np.where(leaf, 0, nodes["left"] + shift)
     right = np.where(leaf, 0, nodes["right"] + shift)
     table = {name: g.const(values, dtype) for name, values, dtype in [
-        ("feature", nodes["feature_idx"], np.int64), ("threshold", nodes["num_threshold"],
-                                                       np.float64),
+        ("feature", nodes["feature_idx"], np.int64),
+        ("threshold", _thresholds(nodes, edges), np.float64),
         ("left", left, np.int64), ("right", right, np.int64), ("leaf", leaf, np.bool_),
         ("missing_left", nodes["missing_go_to_left"].astype(bool), np.bool_),
     ]}
@@ -86,7 +97,9 @@ def normal_scores(g, scores, v):
 def blend(g, label_score, outlying, scaled):
     """``LabelScore.blend`` of the outlyingness and the scaled rows."""
     unsupervised = normal_scores(g, label_score.unsupervised_, outlying)
-    supervised = normal_scores(g, label_score.supervised_,
-                               log_odds(g, label_score.model_, scaled))
+    if label_score.projection_ is not None:  # a wide table's principal coordinates
+        scaled = g.op("MatMul", scaled, _f64(g, label_score.projection_))
+    supervised = normal_scores(g, label_score.supervised_, log_odds(
+        g, label_score.model_, scaled, label_score.bins_.edges_))
     weight = label_score.weight_
     return g.add(g.mul(_f64(g, 1.0 - weight), unsupervised), g.mul(_f64(g, weight), supervised))
