@@ -32,8 +32,8 @@ their median times per set.
 ``--thresholds``: at ``la = 0.1``, a labelled validation set of 10% of the
 training rows (both classes, stratified) is held out; skae is fitted with
 labels on the rest and its threshold tuned for F1 on the validation rows
-(``TunedOutlierDetector``, ``cv="prefit"``, which runs scikit-learn's
-``TunedThresholdClassifierCV``).
+(``TunedOutlierDetector``, ``cv="prefit"``: the best of a smoothed estimate
+of F1 on the validation rows).
 Reported: the test F1 of that threshold, of the best threshold any could be
 on the test rows (the oracle), and of ``contamination="auto"``.
 """

@@ -53,7 +53,8 @@ for name, detector in [("without labels", without), ("with 5 labels", with_label
 # A threshold tuned on labelled rows
 # ----------------------------------
 # The threshold needs rows labelled in both classes: the reviewed sample sets
-# it for the fitted detector, for the best F1 on that sample.
+# it for the fitted detector, for the best F1 on that sample (a smoothed
+# estimate of it, since the sample holds only a few outliers).
 from sklearn.metrics import precision_score, recall_score
 
 from skae import TunedOutlierDetector
