@@ -126,3 +126,7 @@ def test_smoothing_errors(labelled):
         TunedOutlierDetector(detector, smoothing="yes").fit(X, y)
     with pytest.raises(ValueError, match="refit=False needs"):
         TunedOutlierDetector(detector, cv=3, refit=False).fit(X, y)
+    detector.fit(X, y)
+    for smoothing in (True, False):  # as scikit-learn's search
+        with pytest.raises(ValueError, match="refit cannot be True"):
+            TunedOutlierDetector(detector, cv="prefit", smoothing=smoothing).fit(X, y)

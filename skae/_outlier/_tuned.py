@@ -236,6 +236,8 @@ class TunedOutlierDetector(OutlierMixin, BaseEstimator):
         and every row out of its fold otherwise."""
         fitted, held = None, y
         if self.cv == "prefit":
+            if self.refit:  # as TunedThresholdClassifierCV
+                raise ValueError("When cv='prefit', refit cannot be True.")
             fitted, outlyingness = estimator, estimator.decision_function(X)
         elif isinstance(self.cv, numbers.Real) and not isinstance(self.cv, numbers.Integral):
             X_fit, X_held, y_fit, held = train_test_split(
@@ -250,7 +252,7 @@ class TunedOutlierDetector(OutlierMixin, BaseEstimator):
                 estimator, X, y, cv=check_cv(self.cv, y, classifier=True),
                 method="decision_function", n_jobs=self.n_jobs)
         self.threshold_, self.best_score_ = smoothed_f1_threshold(outlyingness, held)
-        if self.refit and self.cv != "prefit":
+        if self.refit:
             fitted = clone(estimator).fit(X, y)
         self.detector_ = fitted.detector_
         self.offset_ = -self.threshold_
