@@ -6,10 +6,10 @@
   on arrays of column terms, codes and scaled rows;
 - ``_labels``: ``LabelScore``, a classifier of known outliers blended in;
 - ``_explain``: each row's column terms and the explanations built on them;
-- ``_tuned``: a threshold tuned on labelled rows (scikit-learn's
-  ``TunedThresholdClassifierCV`` through ``OutlierClassifier``);
-- ``_thresholds``: the contamination threshold, conformal p-values and the
-  Benjamini-Hochberg level;
+- ``_tuned``: a threshold tuned on labelled rows (a smoothed F1, or
+  scikit-learn's ``TunedThresholdClassifierCV`` through ``OutlierClassifier``);
+- ``_thresholds``: the contamination threshold, conformal p-values, the
+  Benjamini-Hochberg level and the smoothed F1 on labelled rows;
 - ``_distances``: robust Mahalanobis distances and nearest training rows.
 """
 
