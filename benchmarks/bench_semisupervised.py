@@ -29,17 +29,19 @@ setting gives against the fit without labels.
 them, alternately three times each on one thread per process; the ratio of
 their median times per set.
 
-``--thresholds``: at ``la = 0.1``, a labelled validation set of 10% of the
-training rows (both classes, stratified) is held out; skae is fitted with
-labels on the rest and its threshold tuned for F1 on the validation rows
-(``TunedOutlierDetector``, ``cv="prefit"``: the best of a smoothed estimate
-of F1 on the validation rows).
-Reported: the test F1 of that threshold, of the best threshold any could be
-on the test rows (the oracle), and of ``contamination="auto"``.
+``--thresholds``: at ``la = 0.1`` (``--la``), a labelled validation set of
+10% of the training rows (``--validation``; both classes, stratified) is held
+out; skae is fitted with labels on the rest and its threshold tuned for F1 on
+the validation rows (``TunedOutlierDetector``, ``cv="prefit"``: the best of a
+smoothed estimate of F1 there, and with ``smoothing=False`` scikit-learn's
+search on the rows' own F1). Reported: the test F1 of those thresholds, of
+the best threshold any could be on the test rows (the oracle), and of
+``contamination="auto"``.
 """
 
 import argparse
 import json
+from functools import partial
 import pathlib
 import warnings
 
@@ -283,8 +285,9 @@ def fit_times_task(path, seed, share=0.1, repeats=3):
     return {name: float(np.median(values)) for name, values in seconds.items()}
 
 
-def threshold_task(path, seed, share=0.1):
-    """Test F1 of the tuned threshold, the oracle's and contamination's."""
+def threshold_task(path, seed, share=0.1, validation=0.1):
+    """Test F1 of the tuned threshold (smoothed, and scikit-learn's search on
+    the validation rows' own F1), the oracle's and contamination's."""
     from sklearn.metrics import f1_score, precision_recall_curve
     from sklearn.model_selection import train_test_split
 
@@ -292,15 +295,18 @@ def threshold_task(path, seed, share=0.1):
 
     X_train, X_test, y_train, y_test = _split(path, seed)
     X_fit, X_valid, o_fit, o_valid = train_test_split(
-        X_train, y_train, test_size=0.1, stratify=y_train, random_state=seed)
+        X_train, y_train, test_size=validation, stratify=y_train, random_state=seed)
     y = reveal(o_fit, share, seed)
     detector = AutoencoderOutlierDetector(random_state=seed).fit(X_fit, y)
-    tuned = TunedOutlierDetector(detector, cv="prefit", refit=False).fit(X_valid, o_valid)
+    results = {}
+    for name, smoothing in (("tuned", "auto"), ("tuned, unsmoothed", False)):
+        tuned = TunedOutlierDetector(detector, smoothing=smoothing, cv="prefit",
+                                     refit=False).fit(X_valid, o_valid)
+        results[name] = float(f1_score(y_test, tuned.predict(X_test) == -1))
     outlyingness = -detector.score_samples(X_test)
     precision, recall, _ = precision_recall_curve(y_test, outlyingness)
     oracle = np.max(2 * precision * recall / np.maximum(precision + recall, 1e-12))
-    return {"tuned": float(f1_score(y_test, tuned.predict(X_test) == -1)),
-            "oracle": float(oracle),
+    return {**results, "oracle": float(oracle),
             "contamination": float(f1_score(y_test, detector.predict(X_test) == -1))}
 
 
@@ -325,6 +331,10 @@ def main():
     parser.add_argument("--results", default="benchmarks/results/semisupervised.json")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--thresholds", action="store_true")
+    parser.add_argument("--la", type=float, default=0.1,
+                        help="--thresholds: the share of training outliers labelled")
+    parser.add_argument("--validation", type=float, default=0.1,
+                        help="--thresholds: the share of training rows held out")
     parser.add_argument("--fit-times", action="store_true",
                         help="time the fit with labels against the fit without")
     parser.add_argument("--classifiers", action="store_true",
@@ -376,12 +386,14 @@ def main():
         print(f"| median over the sets | | | {np.median(list(ratios.values())):.2f} |")
         return
     if args.thresholds:
+        task = partial(threshold_task, share=args.la, validation=args.validation)
+        prefix = "thresholds_" + ("" if (args.la, args.validation) == (0.1, 0.1)
+                                  else f"la{args.la}_valid{args.validation}_")
         done = Parallel(n_jobs=args.jobs)(
-            delayed(cached)(threshold_task, "thresholds_", p, s, cache)
-            for p in paths for s in args.seeds)
+            delayed(cached)(task, prefix, p, s, cache) for p in paths for s in args.seeds)
         sets = sorted({name for name, _, _ in done})
         means = {m: np.mean([np.mean([r[m] for n, _, r in done if n == s]) for s in sets])
-                 for m in ("tuned", "oracle", "contamination")}
+                 for m in ("tuned", "tuned, unsmoothed", "oracle", "contamination")}
         ratio = np.mean([np.mean([r["tuned"] for n, _, r in done if n == s])
                          / max(np.mean([r["oracle"] for n, _, r in done if n == s]), 1e-12)
                          for s in sets])
@@ -390,6 +402,8 @@ def main():
         for m, v in means.items():
             print(f"| {m} | {v:.3f} |")
         print(f"| tuned / oracle (mean of per-set ratios) | {ratio:.3f} |")
+        for m in ("tuned", "tuned, unsmoothed"):
+            print(f"| {m} / oracle (ratio of the means) | {means[m] / means['oracle']:.3f} |")
         return
     done = Parallel(n_jobs=args.jobs)(
         delayed(cached)(run_task, "", p, s, cache) for p in paths for s in args.seeds)
