@@ -138,16 +138,14 @@ def test_quantile_bins_keep_few_values_apart_and_cut_many_at_quantiles():
 
     rng = np.random.RandomState(0)
     X = np.c_[rng.randint(0, 3, 1000).astype(float), rng.randn(1000)]
-    X[:10, 1] = np.nan
     bins = QuantileBins().fit(X, np.ones(1000))
     binned = bins.transform(X)
     np.testing.assert_array_equal(binned[:, 0], X[:, 0])  # 0, 1, 2: each its own bin
-    assert np.isnan(binned[:10, 1]).all()
-    seen = binned[10:, 1]
+    seen = binned[:, 1]
     assert len(np.unique(seen)) == N_BINS  # as many bins as allowed, about equally full
     assert np.bincount(seen.astype(int)).max() <= 2 * len(seen) / N_BINS
     # The order of the values is kept: a larger value never falls in a lower bin.
-    order = np.argsort(X[10:, 1])
+    order = np.argsort(X[:, 1])
     assert np.all(np.diff(seen[order]) >= 0)
     # Values beyond the training range fall in the end bins.
     np.testing.assert_array_equal(bins.transform(np.array([[-1.0, -99.0], [5.0, 99.0]])),

@@ -57,7 +57,7 @@ def principal_axes(rows, n_axes, rng):
 class QuantileBins:
     """Each column as the index of its bin among the training rows' weighted
     quantiles (the bins ``HistGradientBoostingClassifier`` cuts with sample
-    weights), NaN kept.
+    weights). The detector's scaled rows hold no missing value.
 
     Given these indices, the classifier's own binning keeps every value
     apart. Left to it, the weighted quantiles are computed one at a time in
@@ -72,14 +72,13 @@ class QuantileBins:
         levels = np.linspace(0, 1, N_BINS + 1)[1:-1]
         self.edges_ = []
         for column in X.T:
-            seen = ~np.isnan(column)
-            values = np.unique(column[seen])
+            values = np.unique(column)
             if len(values) <= N_BINS:
                 self.edges_.append(values[:-1])
                 continue
-            order = np.argsort(column[seen], kind="stable")
-            ordered = column[seen][order]
-            cumulative = np.cumsum(weights[seen][order])
+            order = np.argsort(column, kind="stable")
+            ordered = column[order]
+            cumulative = np.cumsum(weights[order])
             at = np.searchsorted(cumulative, levels * cumulative[-1], side="left")
             self.edges_.append(np.unique(ordered[np.minimum(at, len(ordered) - 1)]))
         return self
@@ -89,7 +88,6 @@ class QuantileBins:
         out = np.empty(X.shape)
         for j, edges in enumerate(self.edges_):
             out[:, j] = np.searchsorted(edges, X[:, j], side="left")
-        out[np.isnan(X)] = np.nan
         return out
 
 

@@ -23,10 +23,9 @@ def _f64(g, value):
 def _thresholds(nodes, edges):
     """Each split's threshold on the values whose bins (``QuantileBins``,
     ``edges``) the classifier learned from: ``bin <= t`` for the bin of ``x``,
-    the number of edges below it, holds exactly when ``x <= edges[floor(t)]``.
-    An infinite threshold (the missing values' own split) stays."""
+    the number of edges below it, holds exactly when ``x <= edges[floor(t)]``."""
     thresholds = nodes["num_threshold"].astype(np.float64)
-    for i in np.flatnonzero(~nodes["is_leaf"].astype(bool) & np.isfinite(thresholds)):
+    for i in np.flatnonzero(~nodes["is_leaf"].astype(bool)):
         thresholds[i] = edges[nodes["feature_idx"][i]][int(np.floor(thresholds[i]))]
     return thresholds
 
